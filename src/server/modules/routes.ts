@@ -1,0 +1,22 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../context.ts';
+import { liveRoutes } from '../platform/http/live.routes.ts';
+import { casesRoutes } from './cases/cases.routes.ts';
+import { channelsRoutes } from './channels/channels.routes.ts';
+import { postsRoutes } from './conversations/posts.routes.ts';
+import { peopleRoutes } from './people/people.routes.ts';
+import { responsesRoutes } from './responses/responses.routes.ts';
+import { settingsRoutes } from './settings.routes.ts';
+import { usersRoutes } from './users/users.routes.ts';
+
+/** Every module's routes. A new module adds one line here. */
+export async function registerModuleRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  await usersRoutes(app, ctx);
+  await postsRoutes(app, ctx);
+  await casesRoutes(app, ctx);
+  await responsesRoutes(app, ctx);
+  await peopleRoutes(app, ctx);
+  await channelsRoutes(app, ctx);
+  await settingsRoutes(app, ctx);
+  await liveRoutes(app, ctx);
+}
