@@ -8,17 +8,35 @@ import { teams, users } from '../users/users.schema.ts';
 export const caseStatuses = ['new', 'open', 'pending', 'resolved', 'closed'] as const;
 export type CaseStatus = (typeof caseStatuses)[number];
 
-export const incidents = pgTable('incidents', {
-  id: id(),
-  title: text('title').notNull(),
-  description: text('description').notNull().default(''),
-  status: text('status').$type<'open' | 'resolved'>().notNull().default('open'),
-  /** Cluster signature (intent + key terms) that grouped the complaints. */
-  signature: text('signature'),
-  createdBy: uuid('created_by').references(() => users.id),
-  createdAt: createdAt(),
-  resolvedAt: tstz('resolved_at'),
-});
+export const incidentStatuses = ['suggested', 'open', 'resolved', 'dismissed'] as const;
+export type IncidentStatus = (typeof incidentStatuses)[number];
+
+/**
+ * An outage or other failure many customers report at once. `suggested` incidents come from
+ * clustering similar complaints in a time window; an agent accepts (`open`) or dismisses them.
+ */
+export const incidents = pgTable(
+  'incidents',
+  {
+    id: id(),
+    title: text('title').notNull(),
+    description: text('description').notNull().default(''),
+    status: text('status').$type<IncidentStatus>().notNull().default('open'),
+    /** `agent` (opened by hand) or `clustering` (suggested from a burst of similar complaints). */
+    source: text('source').$type<'agent' | 'clustering'>().notNull().default('agent'),
+    /** Cluster signature (intent + key terms) that grouped the complaints. */
+    signature: text('signature'),
+    createdBy: uuid('created_by').references(() => users.id),
+    createdAt: createdAt(),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+    resolvedAt: tstz('resolved_at'),
+  },
+  (t) => [index('incidents_status_idx').on(t.status, t.createdAt), index('incidents_signature_idx').on(t.signature)],
+);
+
+/** Per SLA clock (first response, next response, resolution): the due time seen and when it was warned/breached. */
+export type SlaClockState = { due: number; warnedAt?: string; breachedAt?: string };
+export type SlaState = Partial<Record<'first_response' | 'next_response' | 'resolution', SlaClockState>>;
 
 export const cases = pgTable(
   'cases',
@@ -61,6 +79,8 @@ export const cases = pgTable(
     resolutionDueAt: tstz('resolution_due_at'),
     slaWarnedAt: tstz('sla_warned_at'),
     slaBreachedAt: tstz('sla_breached_at'),
+    /** Warnings and breaches per SLA clock, so the scheduler acts once per due time. */
+    slaState: jsonb('sla_state').$type<SlaState>().notNull().default({}),
     resolvedAt: tstz('resolved_at'),
     closedAt: tstz('closed_at'),
     inboundCount: integer('inbound_count').notNull().default(0),

@@ -98,3 +98,32 @@ export const accountLinks = pgTable(
   },
   (t) => [index('account_links_person_idx').on(t.personId), index('account_links_account_idx').on(t.accountId)],
 );
+
+/**
+ * A pending verified link: Earshot sent the customer a one-time code (and link) privately; when
+ * they confirm, the account link is stored with method `verified` and this row as evidence.
+ */
+export const linkVerifications = pgTable(
+  'link_verifications',
+  {
+    id: id(),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => people.id),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => customerAccounts.id),
+    caseId: uuid('case_id'),
+    outboxId: uuid('outbox_id'),
+    /** sha256 of the one-time code and of the link token (never stored in the clear). */
+    codeHash: text('code_hash').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    expiresAt: tstz('expires_at').notNull(),
+    confirmedAt: tstz('confirmed_at'),
+    linkId: uuid('link_id'),
+    createdBy: uuid('created_by').references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('link_verifications_token_uq').on(t.tokenHash), index('link_verifications_person_idx').on(t.personId)],
+);

@@ -40,20 +40,34 @@ export const outbox = pgTable(
   ],
 );
 
-export const templates = pgTable('templates', {
-  id: id(),
-  name: text('name').notNull(),
-  body: text('body').notNull(),
-  channels: text('channels').array().notNull().default([]),
-  createdAt: createdAt(),
-});
+/** Reply templates with `{{variables}}` (customer.name, case.number, agent.name, …). */
+export const templates = pgTable(
+  'templates',
+  {
+    id: id(),
+    name: text('name').notNull(),
+    body: text('body').notNull(),
+    /** Channels it fits (empty = all). */
+    channels: text('channels').array().notNull().default([]),
+    /** Reply modes it is meant for (empty = all). */
+    modes: text('modes').array().notNull().default([]),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('templates_name_uq').on(t.name)],
+);
 
+/** Outgoing webhooks for other support areas: signed with HMAC-SHA256 of the body with `secret`. */
 export const webhooks = pgTable('webhooks', {
   id: id(),
   url: text('url').notNull(),
   secret: text('secret').notNull(),
+  /** Event names or patterns (`case.*`, `reply.sent`); empty = every event. */
   events: text('events').array().notNull().default([]),
   enabled: integer('enabled').notNull().default(1),
+  description: text('description').notNull().default(''),
+  createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
   createdAt: createdAt(),
 });
 
@@ -71,8 +85,15 @@ export const webhookDeliveries = pgTable(
     nextAttemptAt: tstz('next_attempt_at').notNull().defaultNow(),
     lastError: text('last_error'),
     responseStatus: integer('response_status'),
+    /** One delivery per webhook and event, even when the bus delivers the event twice. */
+    eventKey: text('event_key'),
+    durationMs: integer('duration_ms'),
     createdAt: createdAt(),
     sentAt: tstz('sent_at'),
   },
-  (t) => [index('webhook_deliveries_due_idx').on(t.status, t.nextAttemptAt)],
+  (t) => [
+    index('webhook_deliveries_due_idx').on(t.status, t.nextAttemptAt),
+    index('webhook_deliveries_log_idx').on(t.webhookId, t.createdAt),
+    uniqueIndex('webhook_deliveries_event_uq').on(t.webhookId, t.eventKey),
+  ],
 );
