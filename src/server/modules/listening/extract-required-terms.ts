@@ -1,0 +1,72 @@
+import type { QueryNode, TermToken } from './query-ast.ts';
+import { FIELD_KEY } from './token-keys.ts';
+
+/** A key (or key prefix) of which a post must contain at least one from a query's set to match it. */
+export type RequiredTerm = TermToken;
+
+// Words so frequent that indexing a query under them would make it a candidate for most posts.
+const COMMON = new Set(
+  (
+    'the a an to and or of in on at for is are was be been it its this that i me my you your we our ' +
+    'they he she him her them with not no yes do does did have has had just so but if from by as up ' +
+    'out get got can will would what when how all any one im dont cant u ur rt amp'
+  ).split(' '),
+);
+
+function cost(t: TermToken): number {
+  const k = t.key;
+  if (k.startsWith(FIELD_KEY)) {
+    const field = k[1];
+    if (field === 'c' || field === 'l') return t.prefix ? 20_000 : 10_000;
+    return t.prefix ? 20 : 2;
+  }
+  const len = [...k].length;
+  if (t.prefix) return 8 + 40 / len;
+  if (COMMON.has(k)) return 200;
+  return len <= 2 ? 20 : 1 + 4 / len;
+}
+
+function total(terms: RequiredTerm[]): number {
+  let sum = 0;
+  for (const t of terms) sum += cost(t);
+  return sum;
+}
+
+/**
+ * The presearcher's view of a query (the Lucene Monitor/Luwak technique): a disjunction of keys
+ * such that every post the query matches contains at least one of them. AND keeps its cheapest
+ * child, OR unites its children, a phrase or NEAR keeps its rarest word, NOT contributes nothing.
+ * Returns null for a query that could match without any key (the parser rejects those).
+ */
+export function extractRequiredTerms(node: QueryNode): RequiredTerm[] | null {
+  switch (node.type) {
+    case 'term': {
+      let best = node.tokens[0]!;
+      for (const t of node.tokens) if (cost(t) < cost(best)) best = t;
+      return [best];
+    }
+    case 'field':
+      return [{ key: node.key, prefix: node.prefix }];
+    case 'not':
+      return null;
+    case 'or': {
+      const out: RequiredTerm[] = [];
+      for (const c of node.children) {
+        const r = extractRequiredTerms(c);
+        if (!r) return null;
+        out.push(...r);
+      }
+      return out;
+    }
+    case 'and':
+    case 'near': {
+      const parts = node.type === 'and' ? node.children : [node.left, node.right];
+      let best: RequiredTerm[] | null = null;
+      for (const c of parts) {
+        const r = extractRequiredTerms(c);
+        if (r && (!best || total(r) < total(best))) best = r;
+      }
+      return best;
+    }
+  }
+}
