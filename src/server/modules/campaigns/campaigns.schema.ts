@@ -34,6 +34,16 @@ export const outreachContacts = pgTable(
   (t) => [index('outreach_person_idx').on(t.personId, t.createdAt)],
 );
 
+export type DrawingRules = {
+  /** Identities first seen (or created on the channel) less than this many days before the window end do not qualify. */
+  minAccountAgeDays?: number;
+  /** Exclude identities whose e-mail belongs to an Earshot user (employees). Default true. */
+  excludeEmployees?: boolean;
+  /** Further handles to exclude (e.g. staff accounts). */
+  excludeHandles?: string[];
+};
+export type FulfilmentStatus = 'pending' | 'notified' | 'sent' | 'claimed' | 'forfeited';
+
 export const drawings = pgTable('drawings', {
   id: id(),
   name: text('name').notNull(),
@@ -42,7 +52,9 @@ export const drawings = pgTable('drawings', {
   windowStart: tstz('window_start').notNull(),
   windowEnd: tstz('window_end').notNull(),
   prize: text('prize').notNull().default(''),
-  rules: jsonb('rules').$type<Record<string, unknown>>().notNull().default({}),
+  /** IANA time zone the window was defined in (display only; the window itself is absolute). */
+  timezone: text('timezone').notNull().default('UTC'),
+  rules: jsonb('rules').$type<DrawingRules>().notNull().default({}),
   status: text('status').$type<'open' | 'drawn' | 'cancelled'>().notNull().default('open'),
   /** sha256(seed) published when the drawing is created; the seed is revealed after the draw. */
   commitment: text('commitment').notNull(),
@@ -52,7 +64,14 @@ export const drawings = pgTable('drawings', {
   winnerPersonId: uuid('winner_person_id').references(() => people.id),
   winnerPostId: uuid('winner_post_id').references(() => posts.id),
   winnerIndex: integer('winner_index'),
+  winnerEntrantKey: text('winner_entrant_key'),
+  algorithm: text('algorithm').notNull().default(''),
   drawnAt: tstz('drawn_at'),
+  /** Prize fulfilment: pending → notified → sent → claimed (or forfeited). */
+  fulfilmentStatus: text('fulfilment_status').$type<FulfilmentStatus>().notNull().default('pending'),
+  fulfilmentNote: text('fulfilment_note').notNull().default(''),
+  notifiedAt: tstz('notified_at'),
+  notifyCaseId: uuid('notify_case_id'),
   createdBy: uuid('created_by').references(() => users.id),
   createdAt: createdAt(),
 });
@@ -68,6 +87,17 @@ export const drawingEntrants = pgTable(
     personId: uuid('person_id').notNull(),
     postId: uuid('post_id').notNull(),
     entrantKey: text('entrant_key').notNull(),
+    /** The handles the person posted from, as published with the list. */
+    label: text('label').notNull().default(''),
   },
   (t) => [uniqueIndex('drawing_entrants_uq').on(t.drawingId, t.position)],
 );
+
+/** Posts an agent removed from the Discover queue (not worth reaching out about). */
+export const discoverDismissals = pgTable('discover_dismissals', {
+  postId: uuid('post_id')
+    .primaryKey()
+    .references(() => posts.id, { onDelete: 'cascade' }),
+  dismissedBy: uuid('dismissed_by').references(() => users.id),
+  createdAt: createdAt(),
+});
