@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, real, text, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, real, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, tstz } from '../../platform/db/columns.ts';
 
 /**
@@ -83,7 +83,7 @@ export const alerts = pgTable(
   },
   (t) => [
     index('alerts_created_idx').on(t.createdAt),
-    index('alerts_dedupe_idx').on(t.dedupeKey),
+    uniqueIndex('alerts_dedupe_uq').on(t.dedupeKey),
     index('alerts_undelivered_idx').on(t.createdAt).where(sql`delivery_attempts < 5 AND delivery_error IS NOT NULL`),
   ],
 );

@@ -1,0 +1,2 @@
+DROP INDEX "alerts_dedupe_idx";--> statement-breakpoint
+CREATE UNIQUE INDEX "alerts_dedupe_uq" ON "alerts" USING btree ("dedupe_key");
