@@ -3,6 +3,7 @@ import type { AppContext } from '../context.ts';
 import { liveRoutes } from '../platform/http/live.routes.ts';
 import { casesRoutes } from './cases/cases.routes.ts';
 import { channelsRoutes } from './channels/channels.routes.ts';
+import { consoleRoutes } from './console/console.routes.ts';
 import { postsRoutes } from './conversations/posts.routes.ts';
 import { peopleRoutes } from './people/people.routes.ts';
 import { responsesRoutes } from './responses/responses.routes.ts';
@@ -17,6 +18,7 @@ export async function registerModuleRoutes(app: FastifyInstance, ctx: AppContext
   await responsesRoutes(app, ctx);
   await peopleRoutes(app, ctx);
   await channelsRoutes(app, ctx);
+  await consoleRoutes(app, ctx);
   await settingsRoutes(app, ctx);
   await liveRoutes(app, ctx);
 }

@@ -85,12 +85,13 @@ export async function buildApp(ctx: AppContext): Promise<App> {
 
   if (existsSync(WEB_DIST)) {
     await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false, index: 'index.html' });
-    // Client-side routes: any other GET outside /api gets the console's index.html.
-    app.setNotFoundHandler((req, reply) => {
-      if (req.method === 'GET' && !req.url.startsWith('/api/')) return reply.sendFile('index.html');
-      return reply
-        .status(404)
-        .send({ error: { code: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}` } });
+    // Client-side routes: any other GET outside /api gets the console's index.html. A catch-all
+    // route rather than a second not-found handler (the error handler owns that one).
+    app.get('/*', { schema: { hide: true } }, async (req, reply) => {
+      if (req.url.startsWith('/api/')) {
+        return reply.status(404).send({ error: { code: 'not_found', message: `No route GET ${req.url.split('?')[0]}` } });
+      }
+      return reply.header('cache-control', 'no-cache').sendFile('index.html');
     });
   } else {
     app.get('/', { schema: { hide: true } }, async (_req, reply) =>

@@ -1,0 +1,204 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, type Ref, useEffect, useState } from 'react';
+import { ApiError, api, errorMessage } from '../../api/client.ts';
+import { keys, useTemplates } from '../../api/queries.ts';
+import type { CaseDetail, PiiSpan, ReplyMode, User } from '../../api/types.ts';
+import { Button } from '../../components/button.tsx';
+import { TextArea } from '../../components/field.tsx';
+import { Segmented } from '../../components/segmented.tsx';
+import { Notice } from '../../components/states.tsx';
+import { useToast } from '../../components/toast.tsx';
+import { countCharacters, replyLimit } from '../../lib/channel-limits.ts';
+import { fillTemplate } from '../../lib/fill-template.ts';
+import { channelName } from '../../lib/format.ts';
+
+const MODES: { value: ReplyMode; label: string; hint: string }[] = [
+  { value: 'public', label: 'Public', hint: 'Reply on the channel, visible to everyone' },
+  { value: 'private', label: 'Private', hint: 'A direct message on the same network' },
+  { value: 'email', label: 'Email', hint: "An e-mail to the customer's known address" },
+];
+
+const newKey = () => crypto.randomUUID();
+
+/**
+ * Reply on the channel, privately or by e-mail. Counts characters against the channel's limit,
+ * warns about personal data before sending (the server refuses it in public), and sends each
+ * draft once: the idempotency key lives as long as the draft.
+ */
+export function ReplyComposer({
+  c,
+  me,
+  textRef,
+  onTyping,
+}: {
+  c: CaseDetail;
+  me: User;
+  textRef: Ref<HTMLTextAreaElement>;
+  onTyping: () => void;
+}) {
+  const qc = useQueryClient();
+  const toast = useToast();
+  const [mode, setMode] = useState<ReplyMode>('public');
+  const [text, setText] = useState('');
+  const [key, setKey] = useState(newKey);
+  const [error, setError] = useState<ApiError | null>(null);
+  const templates = useTemplates();
+  const limit = replyLimit(c.channel, mode);
+  const count = countCharacters(text);
+  const over = count > limit;
+  const pii = usePiiCheck(text, c.channel, mode);
+
+  const send = useMutation({
+    mutationFn: () =>
+      api.post<{ id: string; status: string; mode: ReplyMode; destination: Record<string, unknown> }>(
+        `/cases/${c.id}/replies`,
+        {
+          mode,
+          text,
+          idempotencyKey: key,
+          version: c.version,
+        },
+      ),
+    onSuccess: (res) => {
+      setText('');
+      setKey(newKey());
+      setError(null);
+      const to =
+        (res.destination.email as string | undefined) ??
+        (res.destination.handle ? `@${String(res.destination.handle)}` : 'the customer');
+      toast.show(
+        `${mode === 'public' ? 'Public reply' : mode === 'private' ? 'Private message' : 'E-mail'} to ${to} queued`,
+      );
+      void qc.invalidateQueries({ queryKey: keys.case(c.id) });
+      void qc.invalidateQueries({ queryKey: keys.allCases });
+    },
+    onError: (e) => setError(e instanceof ApiError ? e : new ApiError(0, 'unknown', errorMessage(e))),
+  });
+
+  function submit(e?: FormEvent) {
+    e?.preventDefault();
+    if (!text.trim() || over || send.isPending) return;
+    send.mutate();
+  }
+
+  const fitting = (templates.data ?? []).filter(
+    (t) =>
+      (!t.channels.length || t.channels.includes(c.channel)) && (!t.modes.length || t.modes.includes(mode)),
+  );
+  const piiKinds = [...new Set(pii.map((p) => p.kind))].join(', ');
+
+  return (
+    <form className="composer" onSubmit={submit} aria-label="Reply to the customer">
+      <div className="composer-bar">
+        <Segmented legend="Reply mode" hideLegend value={mode} options={MODES} onChange={(m) => setMode(m)} />
+        {fitting.length ? (
+          <div className="filter">
+            <label htmlFor="template" className="filter-label">
+              Template
+            </label>
+            <select
+              id="template"
+              className="input select input-sm"
+              value=""
+              onChange={(e) => {
+                const t = fitting.find((x) => x.id === e.target.value);
+                if (t) setText((cur) => (cur ? `${cur}\n` : '') + fillTemplate(t.body, { c, me }));
+              }}
+            >
+              <option value="">Insert a template…</option>
+              {fitting.map((t) => (
+                <option key={t.id} value={t.id}>
+                  {t.name}
+                </option>
+              ))}
+            </select>
+          </div>
+        ) : null}
+      </div>
+      <TextArea
+        label="Reply"
+        hideLabel
+        ref={textRef}
+        rows={4}
+        placeholder={`Write a ${mode === 'public' ? 'public reply' : mode === 'private' ? 'private message' : 'e-mail'}… (Ctrl+Enter sends)`}
+        value={text}
+        onChange={(e) => {
+          setText(e.target.value);
+          setError(null);
+          onTyping();
+        }}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) submit();
+          if (e.key === 'Escape') (e.target as HTMLTextAreaElement).blur();
+        }}
+      />
+      {pii.length ? (
+        <Notice tone={mode === 'public' ? 'danger' : 'warning'} role="alert">
+          {mode === 'public' ? (
+            <>
+              This reply contains personal data ({piiKinds}). It must never be posted publicly.{' '}
+              <button type="button" className="link-btn" onClick={() => setMode('private')}>
+                Send it privately instead
+              </button>
+            </>
+          ) : (
+            <>This message contains personal data ({piiKinds}). Check that it is meant for this customer.</>
+          )}
+        </Notice>
+      ) : null}
+      {error ? (
+        <Notice tone="danger" role="alert">
+          {error.message}
+          {error.code === 'stale_case' ? (
+            <>
+              {' '}
+              <button
+                type="button"
+                className="link-btn"
+                onClick={() =>
+                  void qc.invalidateQueries({ queryKey: keys.case(c.id) }).then(() => setError(null))
+                }
+              >
+                Show the latest
+              </button>
+            </>
+          ) : null}
+        </Notice>
+      ) : null}
+      <div className="composer-foot">
+        <span
+          className={over ? 'char-count over' : count > limit * 0.9 ? 'char-count near' : 'char-count'}
+          aria-live="polite"
+        >
+          {count} / {limit.toLocaleString('en-US')}{' '}
+          <span className="muted">characters on {channelName(c.channel)}</span>
+        </span>
+        <Button
+          type="submit"
+          variant="primary"
+          busy={send.isPending}
+          disabled={!text.trim() || over || (mode === 'public' && pii.length > 0)}
+        >
+          Send
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+/** Asks the server's PII detector about the draft, after a short pause in typing. */
+function usePiiCheck(text: string, channel: string, mode: ReplyMode): PiiSpan[] {
+  const [debounced, setDebounced] = useState(text);
+  useEffect(() => {
+    const t = setTimeout(() => setDebounced(text), 300);
+    return () => clearTimeout(t);
+  }, [text]);
+  const q = useQuery({
+    queryKey: ['reply-check', channel, debounced],
+    queryFn: () => api.post<{ pii: PiiSpan[] }>('/console/reply-check', { text: debounced, channel, mode }),
+    enabled: debounced.trim().length > 0,
+    staleTime: Number.POSITIVE_INFINITY,
+    retry: false,
+  });
+  return debounced.trim() && text.trim() ? (q.data?.pii ?? []) : [];
+}

@@ -1,0 +1,9 @@
+import { PageHeader } from '../../components/page.tsx';
+
+export function HandoverScreen() {
+  return (
+    <div className="screen">
+      <PageHeader title="Hand over" />
+    </div>
+  );
+}
