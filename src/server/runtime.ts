@@ -2,9 +2,11 @@ import { sql } from 'drizzle-orm';
 import type { Config } from './config.ts';
 import { registerConnectors } from './connectors/index.ts';
 import { type AppContext, LiveHub } from './context.ts';
+import { runCareJobs } from './modules/cases/run-care-jobs.ts';
 import { createEnricher } from './modules/intelligence/index.ts';
 import { createListener } from './modules/listening/index.ts';
 import { deliverDueOutbox, requeueStuckOutbox } from './modules/responses/deliver-outbox.ts';
+import { startWebhookFanout } from './modules/responses/deliver-webhooks.ts';
 import type { Bus } from './platform/bus/bus.ts';
 import { createMemoryBus } from './platform/bus/memory-bus.ts';
 import { createNatsBus } from './platform/bus/nats-bus.ts';
@@ -73,6 +75,7 @@ export async function startWorker(ctx: AppContext): Promise<void> {
   );
   if (pending.length) ctx.log.info({ count: pending.length }, 'resuming unprocessed posts');
   for (const p of pending) await ctx.bus.publish(POST_STORED, { postId: p.id });
+  await startWebhookFanout(ctx);
 }
 
 /** The scheduler: delivers the outbox and runs periodic jobs. Returns a stop function. */
@@ -85,6 +88,7 @@ export function startScheduler(ctx: AppContext, intervalMs = 250): () => Promise
       try {
         await requeueStuckOutbox(ctx);
         while (!stopped && (await deliverDueOutbox(ctx)) > 0) {}
+        await runCareJobs(ctx);
       } catch (err) {
         ctx.log.error({ err }, 'scheduler tick failed');
       }

@@ -7,6 +7,7 @@ import { consoleRoutes } from './console/console.routes.ts';
 import { postsRoutes } from './conversations/posts.routes.ts';
 import { peopleRoutes } from './people/people.routes.ts';
 import { responsesRoutes } from './responses/responses.routes.ts';
+import { routingRoutes } from './routing/routing.routes.ts';
 import { settingsRoutes } from './settings.routes.ts';
 import { usersRoutes } from './users/users.routes.ts';
 
@@ -17,6 +18,7 @@ export async function registerModuleRoutes(app: FastifyInstance, ctx: AppContext
   await casesRoutes(app, ctx);
   await responsesRoutes(app, ctx);
   await peopleRoutes(app, ctx);
+  await routingRoutes(app, ctx);
   await channelsRoutes(app, ctx);
   await consoleRoutes(app, ctx);
   await settingsRoutes(app, ctx);

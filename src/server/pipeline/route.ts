@@ -1,11 +1,13 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { AppContext, Signals } from '../context.ts';
-import { caseEvents, cases } from '../modules/cases/cases.schema.ts';
 import { dueTimes } from '../modules/cases/case-sla.ts';
+import { caseEvents, cases } from '../modules/cases/cases.schema.ts';
 import { recomputePriority } from '../modules/cases/recompute-priority.ts';
+import { recordPrRisk } from '../modules/cases/record-pr-risk.ts';
 import type { posts } from '../modules/conversations/conversations.schema.ts';
 import { accountLinks, customerAccounts } from '../modules/people/people.schema.ts';
 import { chooseAssignee, chooseTeam } from '../modules/routing/route-case.ts';
+import { audit, systemActor } from '../platform/audit.ts';
 
 /**
  * Stage 7: a new case gets its queue (routing rules), an assignee (the queue's strategy), its SLA
@@ -21,7 +23,11 @@ export async function route(
 ): Promise<void> {
   if (created) {
     const [acct] = await ctx.db
-      .select({ plan: customerAccounts.plan, status: customerAccounts.status, attributes: customerAccounts.attributes })
+      .select({
+        plan: customerAccounts.plan,
+        status: customerAccounts.status,
+        attributes: customerAccounts.attributes,
+      })
       .from(accountLinks)
       .innerJoin(customerAccounts, eq(customerAccounts.id, accountLinks.accountId))
       .where(and(eq(accountLinks.personId, personId), isNull(accountLinks.removedAt)))
@@ -42,13 +48,17 @@ export async function route(
       .update(cases)
       .set({ teamId: team.teamId, assigneeId, tags: team.addTags, ...times })
       .where(eq(cases.id, caseId));
+    const data = { teamId: team.teamId, assigneeId, rule: team.rule };
     await ctx.db.insert(caseEvents).values({
       caseId,
       kind: 'event',
       type: 'routed',
       body: team.rule ? `Routed by rule "${team.rule}"` : 'Routed to the default queue',
-      data: { teamId: team.teamId, assigneeId, rule: team.rule },
+      data,
     });
+    await audit(ctx.db, systemActor, 'case.routed', { type: 'case', id: caseId }, data);
   }
   await recomputePriority(ctx.db, caseId);
+  // Influence feeds a separate PR-risk alert, never the queue.
+  await recordPrRisk(ctx, caseId, post.id);
 }

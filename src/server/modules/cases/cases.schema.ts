@@ -31,7 +31,10 @@ export const incidents = pgTable(
     updatedAt: tstz('updated_at').notNull().defaultNow(),
     resolvedAt: tstz('resolved_at'),
   },
-  (t) => [index('incidents_status_idx').on(t.status, t.createdAt), index('incidents_signature_idx').on(t.signature)],
+  (t) => [
+    index('incidents_status_idx').on(t.status, t.createdAt),
+    index('incidents_signature_idx').on(t.signature),
+  ],
 );
 
 /** Per SLA clock (first response, next response, resolution): the due time seen and when it was warned/breached. */

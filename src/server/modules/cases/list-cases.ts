@@ -16,6 +16,8 @@ export type CaseFilter = {
   sentiment?: string | undefined;
   incidentId?: string | undefined;
   handedOverBy?: string | undefined;
+  /** Cases this user handed over or owns (a contributor's "my items"). */
+  involving?: string | undefined;
   cursor?: string | undefined;
   limit?: number | undefined;
 };
@@ -49,6 +51,10 @@ export async function listCases(db: Db, f: CaseFilter, me: { id: string }) {
   if (f.topic) where.push(sql`${f.topic}::uuid = ANY(${cases.topicIds})`);
   if (f.incidentId) where.push(eq(cases.incidentId, f.incidentId));
   if (f.handedOverBy) where.push(eq(cases.handedOverBy, f.handedOverBy));
+  if (f.involving)
+    where.push(
+      sql`(${cases.handedOverBy} = ${f.involving}::uuid OR ${cases.assigneeId} = ${f.involving}::uuid)`,
+    );
   if (f.q?.trim()) {
     where.push(
       sql`(${cases.search} @@ plainto_tsquery('simple', ${f.q}) OR ${cases.id} IN (SELECT case_id FROM posts WHERE case_id IS NOT NULL AND search @@ plainto_tsquery('simple', ${f.q})))`,
@@ -60,7 +66,11 @@ export async function listCases(db: Db, f: CaseFilter, me: { id: string }) {
       c = JSON.parse(Buffer.from(f.cursor, 'base64url').toString('utf8')) as Cursor;
       if (!Array.isArray(c) || c.length !== 4) throw new Error('shape');
     } catch {
-      throw badRequest('Invalid cursor: pass back the nextCursor of the previous page', undefined, 'invalid_cursor');
+      throw badRequest(
+        'Invalid cursor: pass back the nextCursor of the previous page',
+        undefined,
+        'invalid_cursor',
+      );
     }
     where.push(
       sql`(${cases.priorityRank}, coalesce(${cases.dueAt}, 'infinity'::timestamptz), ${cases.createdAt}, ${cases.id}) > (${c[0]}, ${c[1]}::timestamptz, ${c[2]}::timestamptz, ${c[3]}::uuid)`,
@@ -90,7 +100,12 @@ export async function listCases(db: Db, f: CaseFilter, me: { id: string }) {
   const nextCursor =
     rows.length > limit && last
       ? Buffer.from(
-          JSON.stringify([last.priorityRank, last.dueAt?.toISOString() ?? INFINITY, last.createdAt.toISOString(), last.id]),
+          JSON.stringify([
+            last.priorityRank,
+            last.dueAt?.toISOString() ?? INFINITY,
+            last.createdAt.toISOString(),
+            last.id,
+          ]),
         ).toString('base64url')
       : null;
   return { rows: page, nextCursor };

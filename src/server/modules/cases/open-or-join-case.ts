@@ -1,7 +1,7 @@
 import { and, desc, eq, gte, notInArray, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db/client.ts';
-import { caseEvents, cases } from './cases.schema.ts';
 import { dueTimes } from './case-sla.ts';
+import { caseEvents, cases } from './cases.schema.ts';
 import { computePriority, getPriorityPolicy } from './priority-policy.ts';
 
 export type InboundFacts = {
@@ -28,9 +28,14 @@ export const CROSS_CHANNEL_WINDOW_HOURS = 48;
  * of the same person on another channel within the window. A customer's reply reopens a
  * resolved case. Serialised per conversation so concurrent posts never open two cases.
  */
-export async function openOrJoinCase(db: Db, f: InboundFacts): Promise<{ caseId: string; created: boolean; reopened: boolean }> {
+export async function openOrJoinCase(
+  db: Db,
+  f: InboundFacts,
+): Promise<{ caseId: string; created: boolean; reopened: boolean }> {
   return db.transaction(async (tx) => {
-    await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`case:${f.personId ?? f.conversationId}`}))`);
+    await tx.execute(
+      sql`SELECT pg_advisory_xact_lock(hashtext(${`case:${f.personId ?? f.conversationId}`}))`,
+    );
     // Redelivered post (at-least-once bus): it already sits on a case timeline.
     const [seen] = await tx
       .select({ caseId: caseEvents.caseId })
@@ -79,7 +84,9 @@ export async function openOrJoinCase(db: Db, f: InboundFacts): Promise<{ caseId:
           updatedAt: new Date(),
         })
         .where(eq(cases.id, existing.id));
-      await tx.insert(caseEvents).values({ caseId: existing.id, kind: 'inbound', postId: f.postId, createdAt: f.createdAt });
+      await tx
+        .insert(caseEvents)
+        .values({ caseId: existing.id, kind: 'inbound', postId: f.postId, createdAt: f.createdAt });
       if (reopened) {
         await tx.insert(caseEvents).values({
           caseId: existing.id,
@@ -129,7 +136,9 @@ export async function openOrJoinCase(db: Db, f: InboundFacts): Promise<{ caseId:
         createdAt: f.createdAt,
       })
       .returning({ id: cases.id });
-    await tx.insert(caseEvents).values({ caseId: c!.id, kind: 'inbound', postId: f.postId, createdAt: f.createdAt });
+    await tx
+      .insert(caseEvents)
+      .values({ caseId: c!.id, kind: 'inbound', postId: f.postId, createdAt: f.createdAt });
     return { caseId: c!.id, created: true, reopened: false };
   });
 }

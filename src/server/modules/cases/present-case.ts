@@ -1,4 +1,8 @@
-import type { cases } from './cases.schema.ts';
+import { eq } from 'drizzle-orm';
+import type { Db } from '../../platform/db/client.ts';
+import { notFound } from '../../platform/errors.ts';
+import { teams, users } from '../users/users.schema.ts';
+import { cases } from './cases.schema.ts';
 
 type CaseRow = typeof cases.$inferSelect;
 
@@ -39,6 +43,9 @@ export function presentCaseSummary(
     tags: c.tags,
     topicIds: c.topicIds,
     incidentId: c.incidentId,
+    handedOverBy: c.handedOverBy,
+    mergedIntoId: c.mergedIntoId,
+    version: c.version,
     isOutreach: c.isOutreach,
     inboundCount: c.inboundCount,
     outboundCount: c.outboundCount,
@@ -46,4 +53,20 @@ export function presentCaseSummary(
     updatedAt: c.updatedAt,
     lastInboundAt: c.lastInboundAt,
   };
+}
+
+/** The inbox shape of one case, loaded with its queue and assignee names. */
+export async function loadCaseSummary(db: Db, caseId: string) {
+  const [row] = await db
+    .select({ c: cases, team: teams.name, assignee: users.name, assigneeEmail: users.email })
+    .from(cases)
+    .leftJoin(teams, eq(teams.id, cases.teamId))
+    .leftJoin(users, eq(users.id, cases.assigneeId))
+    .where(eq(cases.id, caseId));
+  if (!row) throw notFound('Case');
+  return presentCaseSummary(row.c, {
+    team: row.team,
+    assignee: row.assignee || row.assigneeEmail,
+    handle: null,
+  });
 }

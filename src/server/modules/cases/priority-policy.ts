@@ -31,6 +31,7 @@ type CaseTimes = {
   resolutionDueAt: Date | null;
   createdAt: Date;
   maxFollowers: number | null;
+  slaBreachedAt?: Date | null;
 };
 
 const hhmm = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ');
@@ -55,7 +56,8 @@ export function computePriority(c: CaseTimes, policy: PriorityPolicy) {
   let dueAt: Date | null = null;
   if (c.status === 'new' || (c.status === 'open' && !c.firstResponseAt)) {
     dueAt = c.firstResponseDueAt;
-    if (dueAt) reasons.push(`First response due ${hhmm(dueAt)} UTC (queue SLA); earlier deadlines are served first`);
+    if (dueAt)
+      reasons.push(`First response due ${hhmm(dueAt)} UTC (queue SLA); earlier deadlines are served first`);
   } else if (c.status === 'open') {
     dueAt = c.nextResponseDueAt ?? c.resolutionDueAt;
     if (dueAt) reasons.push(`Next response due ${hhmm(dueAt)} UTC (queue SLA)`);
@@ -65,10 +67,15 @@ export function computePriority(c: CaseTimes, policy: PriorityPolicy) {
   } else {
     reasons.push(`Status ${c.status}`);
   }
+  if (c.slaBreachedAt && (c.status === 'new' || c.status === 'open')) {
+    reasons.push(`Overdue: an SLA was breached at ${hhmm(c.slaBreachedAt)} UTC`);
+  }
   if (!dueAt) reasons.push(`In order of arrival (${hhmm(c.createdAt)} UTC)`);
   else reasons.push(`Same targets for everyone: arrival ${hhmm(c.createdAt)} UTC breaks ties`);
   if (c.maxFollowers && c.maxFollowers >= policy.prRiskFollowerThreshold) {
-    reasons.push(`Influence shown for context only (${c.maxFollowers.toLocaleString('en-US')} followers): it does not change the order`);
+    reasons.push(
+      `Influence shown for context only (${c.maxFollowers.toLocaleString('en-US')} followers): it does not change the order`,
+    );
   }
   return { priorityRank: recovery ? 0 : 1, dueAt, priorityReasons: reasons };
 }

@@ -8,7 +8,12 @@ import { accountLinks, customerAccounts, people } from './people.schema.ts';
 export async function linkAccount(
   db: Db,
   personId: string,
-  input: { accountId?: string | undefined; accountNumber?: string | undefined; method: 'verified' | 'agent'; reason: string },
+  input: {
+    accountId?: string | undefined;
+    accountNumber?: string | undefined;
+    method: 'verified' | 'agent';
+    reason: string;
+  },
   actor: Actor,
 ) {
   return db.transaction(async (tx) => {
@@ -17,25 +22,56 @@ export async function linkAccount(
     const [acct] = input.accountId
       ? await tx.select().from(customerAccounts).where(eq(customerAccounts.id, input.accountId))
       : input.accountNumber
-        ? await tx.select().from(customerAccounts).where(eq(customerAccounts.accountNumber, input.accountNumber))
+        ? await tx
+            .select()
+            .from(customerAccounts)
+            .where(eq(customerAccounts.accountNumber, input.accountNumber))
         : [];
-    if (!acct) throw badRequest('No such customer account (give accountId or accountNumber)', undefined, 'unknown_account');
+    if (!acct)
+      throw badRequest(
+        'No such customer account (give accountId or accountNumber)',
+        undefined,
+        'unknown_account',
+      );
     const [existing] = await tx
       .select({ id: accountLinks.id })
       .from(accountLinks)
-      .where(and(eq(accountLinks.personId, personId), eq(accountLinks.accountId, acct.id), isNull(accountLinks.removedAt)));
-    if (existing) throw conflict('The account is already linked to this person', { linkId: existing.id }, 'already_linked');
+      .where(
+        and(
+          eq(accountLinks.personId, personId),
+          eq(accountLinks.accountId, acct.id),
+          isNull(accountLinks.removedAt),
+        ),
+      );
+    if (existing)
+      throw conflict(
+        'The account is already linked to this person',
+        { linkId: existing.id },
+        'already_linked',
+      );
     const [link] = await tx
       .insert(accountLinks)
-      .values({ personId, accountId: acct.id, method: input.method, reason: input.reason, createdBy: actor.userId })
+      .values({
+        personId,
+        accountId: acct.id,
+        method: input.method,
+        reason: input.reason,
+        createdBy: actor.userId,
+      })
       .returning();
-    await audit(tx, actor, 'link.created', { type: 'account_link', id: link!.id }, {
-      personId,
-      accountId: acct.id,
-      accountNumber: acct.accountNumber,
-      method: input.method,
-      reason: input.reason,
-    });
+    await audit(
+      tx,
+      actor,
+      'link.created',
+      { type: 'account_link', id: link!.id },
+      {
+        personId,
+        accountId: acct.id,
+        accountNumber: acct.accountNumber,
+        method: input.method,
+        reason: input.reason,
+      },
+    );
     return link!;
   });
 }
@@ -46,10 +82,18 @@ export async function unlinkAccount(db: Db, personId: string, linkId: string, re
     const [link] = await tx
       .update(accountLinks)
       .set({ removedAt: new Date(), removedBy: actor.userId, removedReason: reason })
-      .where(and(eq(accountLinks.id, linkId), eq(accountLinks.personId, personId), isNull(accountLinks.removedAt)))
+      .where(
+        and(eq(accountLinks.id, linkId), eq(accountLinks.personId, personId), isNull(accountLinks.removedAt)),
+      )
       .returning();
     if (!link) throw notFound('Link');
-    await audit(tx, actor, 'link.removed', { type: 'account_link', id: linkId }, { personId, accountId: link.accountId, reason });
+    await audit(
+      tx,
+      actor,
+      'link.removed',
+      { type: 'account_link', id: linkId },
+      { personId, accountId: link.accountId, reason },
+    );
     return link;
   });
 }

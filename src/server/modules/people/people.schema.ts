@@ -51,7 +51,10 @@ export const customerAccounts = pgTable(
     knownHandles: jsonb('known_handles').$type<{ channel: string; handle: string }[]>().notNull().default([]),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('customer_accounts_number_uq').on(t.accountNumber), index('customer_accounts_email_idx').on(t.email)],
+  (t) => [
+    uniqueIndex('customer_accounts_number_uq').on(t.accountNumber),
+    index('customer_accounts_email_idx').on(t.email),
+  ],
 );
 
 export type LinkMethod = 'verified' | 'agent' | 'import' | 'email-match' | 'auto';
@@ -74,7 +77,10 @@ export const identityLinks = pgTable(
     removedAt: tstz('removed_at'),
     removedBy: uuid('removed_by').references(() => users.id),
   },
-  (t) => [index('identity_links_identity_idx').on(t.identityId), index('identity_links_person_idx').on(t.personId)],
+  (t) => [
+    index('identity_links_identity_idx').on(t.identityId),
+    index('identity_links_person_idx').on(t.personId),
+  ],
 );
 
 /** person → customer account, with how the link was made and why. */
@@ -96,7 +102,10 @@ export const accountLinks = pgTable(
     removedBy: uuid('removed_by').references(() => users.id),
     removedReason: text('removed_reason'),
   },
-  (t) => [index('account_links_person_idx').on(t.personId), index('account_links_account_idx').on(t.accountId)],
+  (t) => [
+    index('account_links_person_idx').on(t.personId),
+    index('account_links_account_idx').on(t.accountId),
+  ],
 );
 
 /**
@@ -125,5 +134,8 @@ export const linkVerifications = pgTable(
     createdBy: uuid('created_by').references(() => users.id),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('link_verifications_token_uq').on(t.tokenHash), index('link_verifications_person_idx').on(t.personId)],
+  (t) => [
+    uniqueIndex('link_verifications_token_uq').on(t.tokenHash),
+    index('link_verifications_person_idx').on(t.personId),
+  ],
 );

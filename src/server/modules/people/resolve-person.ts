@@ -53,7 +53,13 @@ export async function resolvePerson(db: Db, identityId: string): Promise<string>
       const [already] = await tx
         .select({ id: accountLinks.id })
         .from(accountLinks)
-        .where(and(eq(accountLinks.personId, personId), eq(accountLinks.accountId, a.id), isNull(accountLinks.removedAt)));
+        .where(
+          and(
+            eq(accountLinks.personId, personId),
+            eq(accountLinks.accountId, a.id),
+            isNull(accountLinks.removedAt),
+          ),
+        );
       if (already) continue;
       await tx.insert(accountLinks).values({
         personId,

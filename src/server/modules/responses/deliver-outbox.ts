@@ -1,8 +1,8 @@
 import { and, eq, lte, sql } from 'drizzle-orm';
-import type { AppContext } from '../../context.ts';
-import { queryRows } from '../../platform/db/client.ts';
-import { backoffMs } from '../../platform/bus/bus.ts';
 import { senderFor } from '../../connectors/registry.ts';
+import type { AppContext } from '../../context.ts';
+import { backoffMs } from '../../platform/bus/bus.ts';
+import { queryRows } from '../../platform/db/client.ts';
 import { caseEvents } from '../cases/cases.schema.ts';
 import { recordResponse } from '../cases/record-response.ts';
 import { channels } from '../channels/channels.schema.ts';
@@ -26,13 +26,18 @@ export async function deliverDueOutbox(ctx: AppContext, limit = 20): Promise<num
   for (const { id } of claimed) {
     const [item] = await ctx.db.select().from(outbox).where(eq(outbox.id, id));
     if (!item) continue;
-    const [channel] = item.channelId ? await ctx.db.select().from(channels).where(eq(channels.id, item.channelId)) : [];
+    const [channel] = item.channelId
+      ? await ctx.db.select().from(channels).where(eq(channels.id, item.channelId))
+      : [];
     const send = senderFor(item.channel);
     try {
       if (!send) throw new Error(`no connector can send on ${item.channel}`);
       const { externalId } = await send(item, channel ?? null);
       const sentAt = new Date();
-      await ctx.db.update(outbox).set({ status: 'sent', sentAt, externalId, lastError: null }).where(eq(outbox.id, id));
+      await ctx.db
+        .update(outbox)
+        .set({ status: 'sent', sentAt, externalId, lastError: null })
+        .where(eq(outbox.id, id));
       await ctx.db
         .update(caseEvents)
         .set({ data: sql`${caseEvents.data} || ${JSON.stringify({ status: 'sent', externalId })}::jsonb` })
@@ -41,7 +46,11 @@ export async function deliverDueOutbox(ctx: AppContext, limit = 20): Promise<num
         await recordResponse(ctx.db, item.caseId, sentAt, {});
         ctx.live.emitEvent({ type: 'case.updated', caseId: item.caseId });
       }
-      await ctx.bus.publish('reply.sent', { outboxId: id, caseId: item.caseId, sentAt: sentAt.toISOString() });
+      await ctx.bus.publish('reply.sent', {
+        outboxId: id,
+        caseId: item.caseId,
+        sentAt: sentAt.toISOString(),
+      });
     } catch (err) {
       const message = (err as Error).message.slice(0, 1000);
       const failed = item.attempts >= MAX_ATTEMPTS;
@@ -55,7 +64,9 @@ export async function deliverDueOutbox(ctx: AppContext, limit = 20): Promise<num
         .where(eq(outbox.id, id));
       await ctx.db
         .update(caseEvents)
-        .set({ data: sql`${caseEvents.data} || ${JSON.stringify({ status: failed ? 'failed' : 'retrying', error: message })}::jsonb` })
+        .set({
+          data: sql`${caseEvents.data} || ${JSON.stringify({ status: failed ? 'failed' : 'retrying', error: message })}::jsonb`,
+        })
         .where(eq(caseEvents.outboxId, id));
       ctx.log.warn({ outboxId: id, err: message }, 'outbox delivery failed');
     }

@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq, isNull } from 'drizzle-orm';
+import { senderFor } from '../../connectors/registry.ts';
 import type { AppContext } from '../../context.ts';
 import { type Actor, audit } from '../../platform/audit.ts';
 import { badRequest, conflict, notFound } from '../../platform/errors.ts';
-import { senderFor } from '../../connectors/registry.ts';
 import { caseEvents, cases } from '../cases/cases.schema.ts';
 import { channels } from '../channels/channels.schema.ts';
 import { posts } from '../conversations/conversations.schema.ts';
 import { accountLinks, customerAccounts, identities, people } from '../people/people.schema.ts';
+import { findReplyPii } from './find-reply-pii.ts';
+import { replyLengthLimit } from './reply-limits.ts';
 import { outbox, type ReplyMode } from './responses.schema.ts';
 
 export type ReplyInput = {
@@ -16,8 +18,8 @@ export type ReplyInput = {
   idempotencyKey?: string | undefined;
   /** The case version the agent was looking at; a reply based on a stale view is refused. */
   baseVersion?: number | undefined;
-  /** Send even though the text contains PII (only for private/e-mail modes). */
-  allowPii?: boolean | undefined;
+  /** E-mail mode: send to this address instead of the customer's (a verification to the account's address on file). */
+  emailTo?: string | undefined;
 };
 
 /**
@@ -32,7 +34,8 @@ export async function queueReply(ctx: AppContext, caseId: string, input: ReplyIn
   const key = `${caseId}:${input.idempotencyKey ?? randomUUID()}`;
   const [already] = await ctx.db.select().from(outbox).where(eq(outbox.idempotencyKey, key));
   if (already) return { item: already, duplicate: true, destination: already.target };
-  if (c.status === 'closed') throw conflict('The case is closed; reopen it to reply', undefined, 'case_closed');
+  if (c.status === 'closed')
+    throw conflict('The case is closed; reopen it to reply', undefined, 'case_closed');
   if (input.baseVersion !== undefined && input.baseVersion !== c.version) {
     throw conflict(
       'The case changed since you opened it (someone replied or it was updated); review it before sending',
@@ -40,8 +43,16 @@ export async function queueReply(ctx: AppContext, caseId: string, input: ReplyIn
       'stale_case',
     );
   }
-  const pii = ctx.enricher.enrich(text, { channel: c.channel, toBrand: false }).pii;
-  if (pii.length && input.mode === 'public') {
+  const limit = replyLengthLimit(c.channel, input.mode);
+  if (limit !== null && [...text].length > limit) {
+    throw badRequest(
+      `The reply has ${[...text].length} characters; a ${input.mode} reply on ${c.channel} allows ${limit}`,
+      { limit, length: [...text].length },
+      'reply_too_long',
+    );
+  }
+  const pii = input.mode === 'public' ? await findReplyPii(ctx, text, c) : [];
+  if (pii.length) {
     throw badRequest(
       `The reply contains personal data (${[...new Set(pii.map((p) => p.kind))].join(', ')}); never post it publicly — use a private or e-mail reply`,
       { pii },
@@ -67,8 +78,15 @@ export async function queueReply(ctx: AppContext, caseId: string, input: ReplyIn
     target.url = last?.post.url;
   }
   if (input.mode === 'email') {
-    const email = await emailFor(ctx, c.personId, last?.identity.email ?? null, last?.post.raw ?? null);
-    if (!email) throw badRequest('No e-mail address is known for this customer; link an account or reply privately', undefined, 'no_email');
+    const email =
+      input.emailTo ??
+      (await emailFor(ctx, c.personId, last?.identity.email ?? null, last?.post.raw ?? null));
+    if (!email)
+      throw badRequest(
+        'No e-mail address is known for this customer; link an account or reply privately',
+        undefined,
+        'no_email',
+      );
     target.email = email;
     target.subject = c.subject ? `Re: ${c.subject.replace(/^re:\s*/i, '')}` : 'Your message';
     if (last?.post.channel === 'email') {
@@ -83,7 +101,11 @@ export async function queueReply(ctx: AppContext, caseId: string, input: ReplyIn
     .where(and(eq(channels.type, channelType), eq(channels.enabled, true)))
     .limit(1);
   if (!senderFor(channelType) || (channelType !== 'sandbox' && !configured)) {
-    throw conflict(`No ${channelType} channel is configured to send through`, { channel: channelType }, 'channel_unavailable');
+    throw conflict(
+      `No ${channelType} channel is configured to send through`,
+      { channel: channelType },
+      'channel_unavailable',
+    );
   }
   const item = await ctx.db.transaction(async (tx) => {
     const [row] = await tx
@@ -109,7 +131,13 @@ export async function queueReply(ctx: AppContext, caseId: string, input: ReplyIn
       body: text,
       data: { mode: input.mode, status: 'queued' },
     });
-    await audit(tx, actor, 'case.reply_queued', { type: 'case', id: caseId }, { mode: input.mode, outboxId: row.id });
+    await audit(
+      tx,
+      actor,
+      'case.reply_queued',
+      { type: 'case', id: caseId },
+      { mode: input.mode, outboxId: row.id },
+    );
     return row;
   });
   if (!item) {
@@ -119,7 +147,12 @@ export async function queueReply(ctx: AppContext, caseId: string, input: ReplyIn
   return { item, duplicate: false, destination: target };
 }
 
-async function emailFor(ctx: AppContext, personId: string | null, identityEmail: string | null, raw: unknown) {
+async function emailFor(
+  ctx: AppContext,
+  personId: string | null,
+  identityEmail: string | null,
+  raw: unknown,
+) {
   if (identityEmail) return identityEmail;
   const from = (raw as { from?: string } | null)?.from;
   if (from) return from;

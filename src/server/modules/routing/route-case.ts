@@ -17,7 +17,8 @@ export type RoutingFacts = {
 
 /** True when every condition the rule sets holds for the case. */
 export function ruleMatches(c: RoutingConditions, f: RoutingFacts): boolean {
-  const any = (list: string[] | undefined, v: string | null) => !list?.length || (v !== null && list.includes(v));
+  const any = (list: string[] | undefined, v: string | null) =>
+    !list?.length || (v !== null && list.includes(v));
   if (!any(c.channels, f.channel)) return false;
   if (c.topicIds?.length && !c.topicIds.some((t) => f.topicIds.includes(t))) return false;
   if (!any(c.intents, f.intent) || !any(c.sentiments, f.sentiment) || !any(c.languages, f.lang)) return false;
@@ -54,7 +55,11 @@ export async function chooseTeam(db: Db, facts: RoutingFacts) {
  * over online members, least-loaded under each agent's capacity, or skills (members with every
  * required skill, then least-loaded). Returns null when nobody is available.
  */
-export async function chooseAssignee(db: Db, teamId: string, requiredSkills: string[] = []): Promise<string | null> {
+export async function chooseAssignee(
+  db: Db,
+  teamId: string,
+  requiredSkills: string[] = [],
+): Promise<string | null> {
   const [team] = await db.select().from(teams).where(eq(teams.id, teamId));
   if (!team || team.assignmentStrategy === 'manual') return null;
   const members = await db
