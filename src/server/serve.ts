@@ -17,7 +17,7 @@ export async function runServer(config: Config, opts: { demo?: { rate: number } 
   try {
     let demoLogin: { email: string; password: string } | null = null;
     if (opts.demo) demoLogin = await seedDemo(ctx);
-    if (config.services.has('worker')) await startWorker(ctx);
+    if (config.services.has('worker')) stops.push(await startWorker(ctx));
     if (config.services.has('scheduler')) stops.push(startScheduler(ctx));
     if (opts.demo && opts.demo.rate > 0) stops.push(startDemoStream(ctx, opts.demo.rate));
     if (config.services.has('api')) {

@@ -1,5 +1,6 @@
 import type { channels } from '../modules/channels/channels.schema.ts';
 import type { outbox } from '../modules/responses/responses.schema.ts';
+import type { ChannelReader } from './ingestion/reader.ts';
 
 export type OutboxItem = typeof outbox.$inferSelect;
 export type ChannelRow = typeof channels.$inferSelect;
@@ -23,4 +24,23 @@ export function senderFor(channelType: string): Sender | undefined {
 
 export function writableChannelTypes(): string[] {
   return [...senders.keys()];
+}
+
+export type ReaderOptions = {
+  /** Minimum spacing between requests to the remote (throttle), unless the channel's config sets `minRequestIntervalMs`. */
+  minRequestIntervalMs?: number;
+};
+
+const readers = new Map<string, { read: ChannelReader; options: ReaderOptions }>();
+
+/**
+ * Inbound: each connector registers the reader of its channel type; the ingestion scheduler
+ * (`ingestion/channel-scheduler.ts`) runs one per enabled channel of that type.
+ */
+export function registerReader(channelType: string, read: ChannelReader, options: ReaderOptions = {}): void {
+  readers.set(channelType, { read, options });
+}
+
+export function readerFor(channelType: string): { read: ChannelReader; options: ReaderOptions } | undefined {
+  return readers.get(channelType);
 }
