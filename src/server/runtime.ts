@@ -3,9 +3,11 @@ import type { Config } from './config.ts';
 import { registerConnectors } from './connectors/index.ts';
 import { startChannelScheduler } from './connectors/ingestion/channel-scheduler.ts';
 import { type AppContext, LiveHub } from './context.ts';
+import { runCareJobs } from './modules/cases/run-care-jobs.ts';
 import { createEnricher } from './modules/intelligence/index.ts';
 import { createListener } from './modules/listening/index.ts';
 import { deliverDueOutbox, requeueStuckOutbox } from './modules/responses/deliver-outbox.ts';
+import { startWebhookFanout } from './modules/responses/deliver-webhooks.ts';
 import type { Bus } from './platform/bus/bus.ts';
 import { createMemoryBus } from './platform/bus/memory-bus.ts';
 import { createNatsBus } from './platform/bus/nats-bus.ts';
@@ -57,7 +59,8 @@ export async function createContext(config: Config, log: Logger, opts: RuntimeOp
 
 /**
  * The worker: consumes stored posts and runs the pipeline; at start, posts stored but not
- * processed (a crash between storing and processing) are handed to the bus again.
+ * processed (a crash between storing and processing) are handed to the bus again. It also runs
+ * the channel readers (connectors' ingestion scheduler). Returns a stop function.
  */
 export async function startWorker(ctx: AppContext): Promise<() => Promise<void>> {
   await ctx.bus.subscribe(
@@ -74,6 +77,7 @@ export async function startWorker(ctx: AppContext): Promise<() => Promise<void>>
   );
   if (pending.length) ctx.log.info({ count: pending.length }, 'resuming unprocessed posts');
   for (const p of pending) await ctx.bus.publish(POST_STORED, { postId: p.id });
+  await startWebhookFanout(ctx);
   const connectors = await startChannelScheduler(ctx);
   return () => connectors.stop();
 }
@@ -88,6 +92,7 @@ export function startScheduler(ctx: AppContext, intervalMs = 250): () => Promise
       try {
         await requeueStuckOutbox(ctx);
         while (!stopped && (await deliverDueOutbox(ctx)) > 0) {}
+        await runCareJobs(ctx);
       } catch (err) {
         ctx.log.error({ err }, 'scheduler tick failed');
       }

@@ -4,9 +4,11 @@ import type { AppContext } from '../context.ts';
 import { liveRoutes } from '../platform/http/live.routes.ts';
 import { casesRoutes } from './cases/cases.routes.ts';
 import { channelsRoutes } from './channels/channels.routes.ts';
+import { consoleRoutes } from './console/console.routes.ts';
 import { postsRoutes } from './conversations/posts.routes.ts';
 import { peopleRoutes } from './people/people.routes.ts';
 import { responsesRoutes } from './responses/responses.routes.ts';
+import { routingRoutes } from './routing/routing.routes.ts';
 import { settingsRoutes } from './settings.routes.ts';
 import { usersRoutes } from './users/users.routes.ts';
 
@@ -17,7 +19,9 @@ export async function registerModuleRoutes(app: FastifyInstance, ctx: AppContext
   await casesRoutes(app, ctx);
   await responsesRoutes(app, ctx);
   await peopleRoutes(app, ctx);
+  await routingRoutes(app, ctx);
   await channelsRoutes(app, ctx);
+  await consoleRoutes(app, ctx);
   await connectorRoutes(app, ctx);
   await settingsRoutes(app, ctx);
   await liveRoutes(app, ctx);
