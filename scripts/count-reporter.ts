@@ -13,7 +13,10 @@ export default class CountReporter implements Reporter {
     if (result.state === 'passed') this.passed++;
     else if (result.state === 'failed') {
       this.failed++;
-      const messages = result.errors?.map((e) => e.stack ?? e.message).join('\n') ?? '';
+      const messages =
+        result.errors
+          ?.map((e) => `${e.name ?? 'Error'}: ${e.message}\n${e.diff ?? ''}\n${e.stack ?? ''}`)
+          .join('\n') ?? '';
       this.failures.push(`FAIL ${test.module.moduleId} > ${test.fullName}\n${messages}`);
       process.stderr.write(`FAIL ${test.fullName}\n`);
     } else this.skipped++;
@@ -41,7 +44,8 @@ export default class CountReporter implements Reporter {
     }
     for (const f of this.failures) process.stdout.write(`\n${f}\n`);
     const summary = { passed: this.passed, failed: this.failed, skipped: this.skipped };
-    if (process.env.EARSHOT_TEST_SUMMARY) writeFileSync(process.env.EARSHOT_TEST_SUMMARY, JSON.stringify(summary));
+    if (process.env.EARSHOT_TEST_SUMMARY)
+      writeFileSync(process.env.EARSHOT_TEST_SUMMARY, JSON.stringify(summary));
     const skipped = this.skipped ? `, ${this.skipped} skipped` : '';
     process.stdout.write(`\n${this.passed} passed, ${this.failed} failed${skipped}\n`);
   }

@@ -1,20 +1,19 @@
 import { parseArgs } from 'node:util';
+import type { Command } from './cli-commands.ts';
+import { extraCommands } from './cli-commands.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
-import type { AppContext } from './context.ts';
 import { importJsonl } from './connectors/importers/import-jsonl.ts';
 import type { ImportSummary } from './connectors/importers/import-summary.ts';
 import { importTwcs } from './connectors/importers/import-twcs.ts';
-import { createUser, createApiToken, roleSchema } from './modules/users/manage-users.ts';
+import type { AppContext } from './context.ts';
 import { importCustomers } from './modules/people/import-customers.ts';
+import { createApiToken, createUser, roleSchema } from './modules/users/manage-users.ts';
+import { ingestPosts } from './pipeline/ingest.ts';
+import { createMemoryBus } from './platform/bus/memory-bus.ts';
 import { RuntimeFailure, UsageError } from './platform/errors.ts';
 import { createLogger } from './platform/log.ts';
-import { createMemoryBus } from './platform/bus/memory-bus.ts';
-import { ingestPosts } from './pipeline/ingest.ts';
 import { createContext, startWorker } from './runtime.ts';
 import { runServer } from './serve.ts';
-import { extraCommands } from './cli-commands.ts';
-
-import type { Command } from './cli-commands.ts';
 
 const dbOptions = {
   data: { type: 'string' },
@@ -22,12 +21,20 @@ const dbOptions = {
 } as const;
 
 type Option = { type: 'string' | 'boolean'; multiple?: boolean; short?: string };
-type Parsed = { values: Record<string, string | undefined> & { brand?: string[]; json?: string }; positionals: string[] };
+type Parsed = {
+  values: Record<string, string | undefined> & { brand?: string[]; json?: string };
+  positionals: string[];
+};
 
 /** Parses flags strictly: an unknown flag is bad usage (exit 2). */
 export function args(argv: string[], options: Record<string, Option>, positionals = false): Parsed {
   try {
-    const r = parseArgs({ args: argv, options: { ...dbOptions, ...options }, allowPositionals: positionals, strict: true });
+    const r = parseArgs({
+      args: argv,
+      options: { ...dbOptions, ...options },
+      allowPositionals: positionals,
+      strict: true,
+    });
     return r as unknown as Parsed;
   } catch (err) {
     throw new UsageError((err as Error).message);
@@ -49,12 +56,14 @@ async function withContext<T>(data: string | undefined, fn: (ctx: AppContext) =>
   const log = createLogger(cfg.LOG_LEVEL);
   const bus = createMemoryBus(log);
   const ctx = await createContext(cfg, log, { bus });
+  let stopWorker: (() => Promise<void>) | undefined;
   try {
-    await startWorker(ctx);
+    stopWorker = await startWorker(ctx);
     const result = await fn(ctx);
     await bus.idle();
     return result;
   } finally {
+    await stopWorker?.();
     await bus.close();
     await ctx.database.close();
   }
@@ -64,7 +73,10 @@ function progress(json: boolean) {
   const tty = process.stderr.isTTY && !json;
   return (s: ImportSummary) => {
     if (json) process.stdout.write(`${JSON.stringify({ progress: s.toJSON() })}\n`);
-    else if (tty) process.stderr.write(`\r${s.read} read, ${s.imported} imported, ${s.duplicates} duplicates, ${s.skipped} skipped`);
+    else if (tty)
+      process.stderr.write(
+        `\r${s.read} read, ${s.imported} imported, ${s.duplicates} duplicates, ${s.skipped} skipped`,
+      );
   };
 }
 
@@ -81,34 +93,59 @@ export const commands: Record<string, Command> = {
     usage: 'earshot serve [--port N] [--host H] [--data DIR] [--services api,worker,scheduler]',
     describe: 'Run the server (DATABASE_URL selects PostgreSQL, NATS_URL the NATS bus)',
     run: async (argv) => {
-      const { values } = args(argv, { port: { type: 'string' }, host: { type: 'string' }, services: { type: 'string' } });
-      await runServer(config({ PORT: values.port, HOST: values.host, EARSHOT_DATA: values.data, EARSHOT_SERVICES: values.services }));
+      const { values } = args(argv, {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        services: { type: 'string' },
+      });
+      await runServer(
+        config({
+          PORT: values.port,
+          HOST: values.host,
+          EARSHOT_DATA: values.data,
+          EARSHOT_SERVICES: values.services,
+        }),
+      );
     },
   },
   demo: {
     usage: 'earshot demo [--port N] [--data DIR] [--rate POSTS_PER_MIN]',
     describe: 'Serve plus demo data and a live synthetic stream through the sandbox channel',
     run: async (argv) => {
-      const { values } = args(argv, { port: { type: 'string' }, host: { type: 'string' }, rate: { type: 'string' } });
+      const { values } = args(argv, {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        rate: { type: 'string' },
+      });
       const rate = values.rate === undefined ? 6 : Number(values.rate);
-      if (!Number.isFinite(rate) || rate < 0) throw new UsageError(`--rate must be a number of posts per minute (got ${values.rate})`);
-      await runServer(config({ PORT: values.port, HOST: values.host, EARSHOT_DATA: values.data }), { demo: { rate } });
+      if (!Number.isFinite(rate) || rate < 0)
+        throw new UsageError(`--rate must be a number of posts per minute (got ${values.rate})`);
+      await runServer(config({ PORT: values.port, HOST: values.host, EARSHOT_DATA: values.data }), {
+        demo: { rate },
+      });
     },
   },
   import: {
-    usage: 'earshot import twcs FILE [--brand HANDLE ...] | jsonl FILE | customers FILE.csv  [--data DIR] [--json]',
+    usage:
+      'earshot import twcs FILE [--brand HANDLE ...] | jsonl FILE | customers FILE.csv  [--data DIR] [--json]',
     describe: 'Import twcs CSV, normalised JSONL posts, or customer accounts',
     run: async (argv) => {
-      const { values, positionals } = args(argv, { brand: { type: 'string', multiple: true }, json: { type: 'boolean' } }, true);
+      const { values, positionals } = args(
+        argv,
+        { brand: { type: 'string', multiple: true }, json: { type: 'boolean' } },
+        true,
+      );
       const [kind, file, ...extra] = positionals;
-      if (!kind || !file || extra.length) throw new UsageError('usage: earshot import twcs|jsonl|customers FILE');
+      if (!kind || !file || extra.length)
+        throw new UsageError('usage: earshot import twcs|jsonl|customers FILE');
       const json = Boolean(values.json);
       if (kind === 'customers') {
         const s = await withContext(values.data, (ctx) => importCustomers(ctx.db, file));
         printSummary(s, json);
         return;
       }
-      if (kind !== 'twcs' && kind !== 'jsonl') throw new UsageError(`unknown import kind ${kind} (twcs, jsonl, customers)`);
+      if (kind !== 'twcs' && kind !== 'jsonl')
+        throw new UsageError(`unknown import kind ${kind} (twcs, jsonl, customers)`);
       const summary = await withContext(values.data, async (ctx) => {
         const sink = (posts: Parameters<typeof ingestPosts>[1]) => ingestPosts(ctx, posts, { keepAll: true });
         return kind === 'twcs'
@@ -119,17 +156,31 @@ export const commands: Record<string, Command> = {
     },
   },
   user: {
-    usage: 'earshot user add EMAIL --role admin|manager|agent|contributor|viewer [--password P] [--name NAME] [--data DIR]',
+    usage:
+      'earshot user add EMAIL --role admin|manager|agent|contributor|viewer [--password P] [--name NAME] [--data DIR]',
     describe: 'Create a user',
     run: async (argv) => {
-      const { values, positionals } = args(argv, { role: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' } }, true);
+      const { values, positionals } = args(
+        argv,
+        { role: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' } },
+        true,
+      );
       const [sub, email] = positionals;
-      if (sub !== 'add' || !email) throw new UsageError('usage: earshot user add EMAIL --role ROLE [--password P]');
+      if (sub !== 'add' || !email)
+        throw new UsageError('usage: earshot user add EMAIL --role ROLE [--password P]');
       const role = roleSchema.safeParse(values.role);
-      if (!role.success) throw new UsageError(`--role must be one of admin, manager, agent, contributor, viewer (got ${values.role ?? 'nothing'})`);
-      if (values.password !== undefined && values.password.length < 8) throw new UsageError('--password must be at least 8 characters');
+      if (!role.success)
+        throw new UsageError(
+          `--role must be one of admin, manager, agent, contributor, viewer (got ${values.role ?? 'nothing'})`,
+        );
+      if (values.password !== undefined && values.password.length < 8)
+        throw new UsageError('--password must be at least 8 characters');
       const u = await withContext(values.data, (ctx) =>
-        createUser(ctx.db, { email, role: role.data, password: values.password, name: values.name }, { userId: null, label: 'cli' }),
+        createUser(
+          ctx.db,
+          { email, role: role.data, password: values.password, name: values.name },
+          { userId: null, label: 'cli' },
+        ),
       );
       process.stdout.write(`${JSON.stringify(u)}\n`);
     },
@@ -151,7 +202,9 @@ export const commands: Record<string, Command> = {
 };
 
 function help(): string {
-  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.describe}\n             ${c.usage}`);
+  const lines = Object.entries(commands).map(
+    ([name, c]) => `  ${name.padEnd(10)} ${c.describe}\n             ${c.usage}`,
+  );
   return `earshot — self-hosted social customer care\n\nCommands:\n${lines.join('\n')}\n\nEvery command takes --help. Exit codes: 0 ok, 1 runtime failure, 2 bad usage or input.\n`;
 }
 

@@ -25,7 +25,12 @@ describe.each(drivers)('pipeline end to end on %s', (driver) => {
       method: 'PUT',
       url: '/api/v1/settings/brand',
       headers: auth,
-      payload: { name: 'Northwind', handles: ['northwindcares'], emails: ['care@northwind.example'], domains: [] },
+      payload: {
+        name: 'Northwind',
+        handles: ['northwindcares'],
+        emails: ['care@northwind.example'],
+        domains: [],
+      },
     });
     expect(res.statusCode).toBe(200);
   });
@@ -36,7 +41,12 @@ describe.each(drivers)('pipeline end to end on %s', (driver) => {
   it('turns a post addressed to the brand into a case within a second', async () => {
     const p = post();
     const started = Date.now();
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/posts', headers: auth, payload: { posts: [p] } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/posts',
+      headers: auth,
+      payload: { posts: [p] },
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json().results[0]).toMatchObject({ externalId: p.externalId, outcome: 'stored' });
     let items: { preview: string; priority: { reasons: string[] } }[] = [];
@@ -52,15 +62,30 @@ describe.each(drivers)('pipeline end to end on %s', (driver) => {
 
   it('is idempotent on (channel, externalId), also within one batch', async () => {
     const p = post();
-    const first = await t.app.inject({ method: 'POST', url: '/api/v1/posts', headers: auth, payload: { posts: [p, p] } });
+    const first = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/posts',
+      headers: auth,
+      payload: { posts: [p, p] },
+    });
     expect(first.json().results.map((r: { outcome: string }) => r.outcome)).toEqual(['stored', 'duplicate']);
-    const again = await t.app.inject({ method: 'POST', url: '/api/v1/posts', headers: auth, payload: { posts: [p] } });
+    const again = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/posts',
+      headers: auth,
+      payload: { posts: [p] },
+    });
     expect(again.json().results[0].outcome).toBe('duplicate');
   });
 
   it('drops (and reports) posts that neither address the brand nor match a topic', async () => {
     const p = post({ text: 'nice weather today', author: { externalId: 'u-2', handle: 'bob' } });
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/posts', headers: auth, payload: { posts: [p] } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/posts',
+      headers: auth,
+      payload: { posts: [p] },
+    });
     expect(res.json().results[0]).toMatchObject({ outcome: 'dropped', reason: 'no_topic_match' });
   });
 
@@ -74,7 +99,12 @@ describe.each(drivers)('pipeline end to end on %s', (driver) => {
     });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.message).toMatch(/posts\.1\.createdAt/);
-    const after = await t.app.inject({ method: 'POST', url: '/api/v1/posts', headers: auth, payload: { posts: [good] } });
+    const after = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/posts',
+      headers: auth,
+      payload: { posts: [good] },
+    });
     expect(after.json().results[0].outcome).toBe('stored');
   });
 
@@ -82,19 +112,32 @@ describe.each(drivers)('pipeline end to end on %s', (driver) => {
     const root = post({ author: { externalId: 'u-3', handle: 'carol' } });
     await t.app.inject({ method: 'POST', url: '/api/v1/posts', headers: auth, payload: { posts: [root] } });
     await t.idle();
-    const reply = post({ author: { externalId: 'u-3', handle: 'carol' }, inReplyTo: root.externalId, text: 'still down, any news?' });
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/posts', headers: auth, payload: { posts: [reply] } });
+    const reply = post({
+      author: { externalId: 'u-3', handle: 'carol' },
+      inReplyTo: root.externalId,
+      text: 'still down, any news?',
+    });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/posts',
+      headers: auth,
+      payload: { posts: [reply] },
+    });
     await t.idle();
     const [a, b] = await Promise.all(
       [root.externalId, reply.externalId].map(async (id) => {
-        const list = (await t.app.inject({ method: 'GET', url: '/api/v1/posts?channel=sandbox&limit=200', headers: auth })).json().items;
+        const list = (
+          await t.app.inject({ method: 'GET', url: '/api/v1/posts?channel=sandbox&limit=200', headers: auth })
+        ).json().items;
         return list.find((x: { externalId: string }) => x.externalId === id);
       }),
     );
     expect(res.json().results[0].outcome).toBe('stored');
     expect(a.caseId).toBeTruthy();
     expect(b.caseId).toBe(a.caseId);
-    const detail = (await t.app.inject({ method: 'GET', url: `/api/v1/cases/${a.caseId}`, headers: auth })).json();
+    const detail = (
+      await t.app.inject({ method: 'GET', url: `/api/v1/cases/${a.caseId}`, headers: auth })
+    ).json();
     expect(detail.timeline.filter((e: { kind: string }) => e.kind === 'inbound')).toHaveLength(2);
     expect(detail.person.identities[0].handle).toBe('carol');
   });

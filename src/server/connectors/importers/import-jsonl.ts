@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { type NormalisedPost, normalisedPostSchema } from '../../../common/post.schema.ts';
-import { UsageError } from '../../platform/errors.ts';
+import { assertReadableFile } from '../../platform/files.ts';
 import { type ImportSink, type ImportSummary, newSummary } from './import-summary.ts';
 
 /** Imports normalised posts, one JSON object a line; bad lines are skipped with their line and field. */
@@ -11,13 +11,8 @@ export async function importJsonl(
   opts: { batchSize?: number; onProgress?: (s: ImportSummary) => void } = {},
 ): Promise<ImportSummary> {
   const summary = newSummary();
+  await assertReadableFile(file);
   const stream = createReadStream(file);
-  await new Promise<void>((resolve, reject) => {
-    stream.once('open', () => resolve());
-    stream.once('error', (e: NodeJS.ErrnoException) =>
-      reject(new UsageError(e.code === 'ENOENT' ? `${file}: no such file` : `${file}: ${e.message}`)),
-    );
-  });
   const rl = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
   let line = 0;
   let batch: NormalisedPost[] = [];

@@ -30,7 +30,13 @@ export function newSummary() {
       }
     },
     toJSON() {
-      return { read: s.read, imported: s.imported, duplicates: s.duplicates, skipped: s.skipped, skipReasons: reasons };
+      return {
+        read: s.read,
+        imported: s.imported,
+        duplicates: s.duplicates,
+        skipped: s.skipped,
+        skipReasons: reasons,
+      };
     },
   };
   return s;

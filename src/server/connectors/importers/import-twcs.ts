@@ -2,10 +2,19 @@ import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
 import type { NormalisedPost } from '../../../common/post.schema.ts';
 import { UsageError } from '../../platform/errors.ts';
+import { assertReadableFile } from '../../platform/files.ts';
 import { fixBareCarriageReturns } from './bare-cr-fix.ts';
 import { type ImportSink, type ImportSummary, newSummary } from './import-summary.ts';
 
-const REQUIRED = ['tweet_id', 'author_id', 'inbound', 'created_at', 'text', 'response_tweet_id', 'in_response_to_tweet_id'];
+const REQUIRED = [
+  'tweet_id',
+  'author_id',
+  'inbound',
+  'created_at',
+  'text',
+  'response_tweet_id',
+  'in_response_to_tweet_id',
+];
 
 /** `3.0` → `3`; empty → undefined; other text kept as is. */
 export function normaliseId(v: string | undefined): string | undefined {
@@ -28,8 +37,8 @@ export async function importTwcs(
 ): Promise<ImportSummary> {
   const summary = newSummary();
   const brands = new Set((opts.brands ?? []).map((b) => b.replace(/^@/, '').toLowerCase()));
+  await assertReadableFile(file);
   const parser = createReadStream(file)
-    .on('error', () => {})
     .pipe(fixBareCarriageReturns())
     .pipe(
       parse({
@@ -58,7 +67,9 @@ export async function importTwcs(
         header = record.map((h) => h.trim());
         const missing = REQUIRED.filter((c) => !header!.includes(c));
         if (missing.length) {
-          throw new UsageError(`${file}:${info.lines}: not a twcs CSV: missing column(s) ${missing.join(', ')}`);
+          throw new UsageError(
+            `${file}:${info.lines}: not a twcs CSV: missing column(s) ${missing.join(', ')}`,
+          );
         }
         offset = header.indexOf('tweet_id');
         continue;
@@ -103,7 +114,9 @@ export async function importTwcs(
         toBrand: !fromBrand,
         ...(inReplyTo ? { inReplyTo } : {}),
         url: `https://x.com/${encodeURIComponent(author)}/status/${id}`,
-        raw: { twcsResponseTweetIds: (col('response_tweet_id') || '').split(',').map(normaliseId).filter(Boolean) },
+        raw: {
+          twcsResponseTweetIds: (col('response_tweet_id') || '').split(',').map(normaliseId).filter(Boolean),
+        },
       });
       if (batch.length >= (opts.batchSize ?? 500)) await flush();
     }
