@@ -38,7 +38,11 @@ export const attachmentSchema = z.object({
  * and `earshot import jsonl` accept. Idempotent on `(channel, externalId)`.
  */
 export const normalisedPostSchema = z.object({
-  channel: z.string().min(1).max(64).describe('channel type (x, bluesky, …) or the name of a configured channel'),
+  channel: z
+    .string()
+    .min(1)
+    .max(64)
+    .describe('channel type (x, bluesky, …) or the name of a configured channel'),
   externalId: z.string().min(1).max(512),
   url: z.string().max(4096).optional(),
   author: authorSchema,

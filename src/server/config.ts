@@ -28,8 +28,16 @@ const schema = z.object({
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
   COOKIE_SECURE: z.enum(['true', 'false']).default('false'),
   PUBLIC_URL: z.string().url().optional().describe('External URL of the console, used in alert links'),
-  EARSHOT_ATTACHMENT_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
-  OPENAI_BASE_URL: z.string().url().optional().describe('Optional OpenAI-compatible endpoint (off by default)'),
+  EARSHOT_ATTACHMENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(10 * 1024 * 1024),
+  OPENAI_BASE_URL: z
+    .string()
+    .url()
+    .optional()
+    .describe('Optional OpenAI-compatible endpoint (off by default)'),
   OPENAI_API_KEY: z.string().optional(),
   OPENAI_MODEL: z.string().default('gpt-4o-mini'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
@@ -40,7 +48,10 @@ export type Config = z.infer<typeof schema> & { services: Set<'api' | 'worker' |
 export class ConfigError extends Error {}
 
 /** Parses the environment (plus overrides from CLI flags); throws ConfigError naming the variable. */
-export function loadConfig(env: Record<string, string | undefined>, overrides: Partial<Record<string, string>> = {}) {
+export function loadConfig(
+  env: Record<string, string | undefined>,
+  overrides: Partial<Record<string, string>> = {},
+) {
   const input: Record<string, string | undefined> = { ...env };
   for (const [k, v] of Object.entries(overrides)) if (v !== undefined) input[k] = v;
   for (const k of Object.keys(input)) if (input[k] === '') delete input[k];
@@ -48,7 +59,9 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: P
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0] ?? 'environment');
-    throw new ConfigError(`Invalid configuration: ${name} ${issue.message} (got ${JSON.stringify(input[name] ?? null)})`);
+    throw new ConfigError(
+      `Invalid configuration: ${name} ${issue.message} (got ${JSON.stringify(input[name] ?? null)})`,
+    );
   }
   const services = new Set(
     parsed.data.EARSHOT_SERVICES.split(',').map((s) => s.trim()) as ('api' | 'worker' | 'scheduler')[],

@@ -29,7 +29,10 @@ export async function runServer(config: Config, opts: { demo?: { rate: number } 
       process.stdout.write(`Earshot console: ${url}\n`);
       if (demoLogin) process.stdout.write(`Demo login: ${demoLogin.email} / ${demoLogin.password}\n`);
     }
-    log.info({ services: [...config.services], database: ctx.database.kind, bus: ctx.bus.kind }, 'earshot started');
+    log.info(
+      { services: [...config.services], database: ctx.database.kind, bus: ctx.bus.kind },
+      'earshot started',
+    );
   } catch (err) {
     await ctx.bus.close().catch(() => {});
     await ctx.database.close().catch(() => {});

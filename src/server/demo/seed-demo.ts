@@ -1,14 +1,14 @@
 import { eq } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
-import { customerAccounts } from '../modules/people/people.schema.ts';
-import { BRAND_SETTING, brandSchema } from '../modules/people/brand.ts';
-import { routingRules } from '../modules/routing/routing.schema.ts';
 import { topics } from '../modules/listening/listening.schema.ts';
+import { BRAND_SETTING, brandSchema } from '../modules/people/brand.ts';
+import { customerAccounts } from '../modules/people/people.schema.ts';
+import { routingRules } from '../modules/routing/routing.schema.ts';
 import { createUser } from '../modules/users/manage-users.ts';
 import { teamMembers, teams, users } from '../modules/users/users.schema.ts';
+import { ingestPosts, invalidateBrandCache } from '../pipeline/ingest.ts';
 import { settings } from '../platform/db/platform.schema.ts';
 import { putSetting } from '../platform/settings.ts';
-import { ingestPosts, invalidateBrandCache } from '../pipeline/ingest.ts';
 import { DEMO_BRAND, demoCustomers, demoPost } from './generate-posts.ts';
 
 export const DEMO_LOGIN = { email: 'admin@northwind.example', password: 'earshot-demo' };
@@ -33,10 +33,15 @@ export async function seedDemo(ctx: AppContext): Promise<typeof DEMO_LOGIN> {
     ['vic@northwind.example', 'Vic Viewer', 'viewer', []],
   ] as const) {
     const u = await createUser(ctx.db, { email, name, role, password: DEMO_LOGIN.password }, actor);
-    await ctx.db.update(users).set({ availability: 'online', skills: [...skills] }).where(eq(users.id, u.id));
+    await ctx.db
+      .update(users)
+      .set({ availability: 'online', skills: [...skills] })
+      .where(eq(users.id, u.id));
     agents.push(u);
   }
-  const weekdays = Object.fromEntries([1, 2, 3, 4, 5].map((d) => [String(d), [['08:00', '20:00']] as [string, string][]]));
+  const weekdays = Object.fromEntries(
+    [1, 2, 3, 4, 5].map((d) => [String(d), [['08:00', '20:00']] as [string, string][]]),
+  );
   const [care] = await ctx.db
     .insert(teams)
     .values({ name: 'Care', description: 'Social care team', assignmentStrategy: 'least_loaded' })
@@ -52,7 +57,11 @@ export async function seedDemo(ctx: AppContext): Promise<typeof DEMO_LOGIN> {
     .returning();
   const [field] = await ctx.db
     .insert(teams)
-    .values({ name: 'Field Operations', description: 'Installations and technicians', assignmentStrategy: 'manual' })
+    .values({
+      name: 'Field Operations',
+      description: 'Installations and technicians',
+      assignmentStrategy: 'manual',
+    })
     .returning();
   for (const a of agents.filter((x) => x.role !== 'viewer')) {
     await ctx.db.insert(teamMembers).values({ teamId: care!.id, userId: a.id });
@@ -60,12 +69,31 @@ export async function seedDemo(ctx: AppContext): Promise<typeof DEMO_LOGIN> {
   await ctx.db.insert(teamMembers).values({ teamId: billing!.id, userId: agents[0]!.id });
   await ctx.db.insert(teamMembers).values({ teamId: field!.id, userId: agents[3]!.id });
   await ctx.db.insert(routingRules).values([
-    { name: 'Billing questions', position: 1, conditions: { intents: ['billing'] }, teamId: billing!.id, addTags: ['billing'] },
-    { name: 'Appointments', position: 2, conditions: { intents: ['appointment'] }, teamId: field!.id, addTags: ['field'] },
+    {
+      name: 'Billing questions',
+      position: 1,
+      conditions: { intents: ['billing'] },
+      teamId: billing!.id,
+      addTags: ['billing'],
+    },
+    {
+      name: 'Appointments',
+      position: 2,
+      conditions: { intents: ['appointment'] },
+      teamId: field!.id,
+      addTags: ['field'],
+    },
   ]);
   await ctx.db.insert(topics).values([
-    { name: 'Brand', query: 'northwind OR "north wind cable" OR @northwindcares OR @northwind', filters: { dropReposts: true } },
-    { name: 'Outages', query: '(northwind OR @northwindcares) AND (outage OR down OR "no internet" OR "internet is out")' },
+    {
+      name: 'Brand',
+      query: 'northwind OR "north wind cable" OR @northwindcares OR @northwind',
+      filters: { dropReposts: true },
+    },
+    {
+      name: 'Outages',
+      query: '(northwind OR @northwindcares) AND (outage OR down OR "no internet" OR "internet is out")',
+    },
   ]);
   await ctx.db.insert(customerAccounts).values(
     demoCustomers().map((c) => ({
@@ -86,10 +114,12 @@ export async function seedDemo(ctx: AppContext): Promise<typeof DEMO_LOGIN> {
 
 /** A live synthetic stream through the sandbox channel at `rate` posts a minute. */
 export function startDemoStream(ctx: AppContext, rate: number): () => Promise<void> {
-  let n = 1000 + Math.floor(Date.now() / 1000) % 100_000;
+  let n = 1000 + (Math.floor(Date.now() / 1000) % 100_000);
   const timer = setInterval(
     () => {
-      ingestPosts(ctx, [demoPost(n++, new Date())]).catch((err: unknown) => ctx.log.warn({ err }, 'demo stream post failed'));
+      ingestPosts(ctx, [demoPost(n++, new Date())]).catch((err: unknown) =>
+        ctx.log.warn({ err }, 'demo stream post failed'),
+      );
     },
     Math.max(100, 60_000 / rate),
   );

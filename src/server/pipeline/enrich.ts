@@ -7,7 +7,11 @@ type PostRow = typeof posts.$inferSelect;
 /** Stage 3: language, sentiment, intent, actionable, PII and service-recovery signals. */
 export async function enrich(ctx: AppContext, post: PostRow): Promise<Signals> {
   const text = post.title && post.channel !== 'x' ? `${post.title}\n${post.text}` : post.text;
-  const s = ctx.enricher.enrich(text, { channel: post.channel, toBrand: post.toBrand, lang: post.lang ?? undefined });
+  const s = ctx.enricher.enrich(text, {
+    channel: post.channel,
+    toBrand: post.toBrand,
+    lang: post.lang ?? undefined,
+  });
   await ctx.db
     .update(posts)
     .set({

@@ -1,10 +1,10 @@
 import { inArray } from 'drizzle-orm';
 import type { IngestOutcome, NormalisedPost } from '../../common/post.schema.ts';
 import type { AppContext } from '../context.ts';
-import { type Brand, getBrand, isBrandHandle, mentionsBrand } from '../modules/people/brand.ts';
-import { identityKey, upsertIdentities } from '../modules/people/upsert-identities.ts';
 import { posts as postsTable } from '../modules/conversations/conversations.schema.ts';
 import { storePosts } from '../modules/conversations/store-posts.ts';
+import { type Brand, getBrand, isBrandHandle, mentionsBrand } from '../modules/people/brand.ts';
+import { identityKey, upsertIdentities } from '../modules/people/upsert-identities.ts';
 import { listen } from './listen.ts';
 
 export const POST_STORED = 'post.stored';
@@ -48,7 +48,11 @@ export async function ingestPosts(
   if (replyKeys.length) {
     for (let i = 0; i < replyKeys.length; i += 1000) {
       const rows = await ctx.db
-        .select({ channel: postsTable.channel, externalId: postsTable.externalId, direction: postsTable.direction })
+        .select({
+          channel: postsTable.channel,
+          externalId: postsTable.externalId,
+          direction: postsTable.direction,
+        })
         .from(postsTable)
         .where(inArray(postsTable.externalId, replyKeys.slice(i, i + 1000)));
       for (const r of rows) parents.add(`${r.channel}\u0000${r.externalId}\u0000${r.direction}`);
@@ -63,7 +67,9 @@ export async function ingestPosts(
     const parentKey = post.inReplyTo ? `${post.channel}\u0000${post.inReplyTo}` : null;
     const parentStored =
       parentKey !== null &&
-      (parents.has(`${parentKey}\u0000inbound`) || parents.has(`${parentKey}\u0000outbound`) || batchIds.has(parentKey));
+      (parents.has(`${parentKey}\u0000inbound`) ||
+        parents.has(`${parentKey}\u0000outbound`) ||
+        batchIds.has(parentKey));
     const replyToBrand =
       parentKey !== null &&
       (parents.has(`${parentKey}\u0000outbound`) ||

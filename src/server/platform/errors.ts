@@ -20,7 +20,8 @@ export const badRequest = (message: string, details?: unknown, code = 'bad_reque
   new AppError(code, message, 400, details);
 export const unauthorized = (message = 'Sign in or send a valid bearer token') =>
   new AppError('unauthorized', message, 401);
-export const forbidden = (message = 'Your role does not allow this') => new AppError('forbidden', message, 403);
+export const forbidden = (message = 'Your role does not allow this') =>
+  new AppError('forbidden', message, 403);
 export const notFound = (what: string) => new AppError('not_found', `${what} not found`, 404);
 export const conflict = (message: string, details?: unknown, code = 'conflict') =>
   new AppError(code, message, 409, details);

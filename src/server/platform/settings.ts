@@ -24,7 +24,10 @@ export async function putSetting<S extends z.ZodType>(
     await tx
       .insert(settings)
       .values({ key, value: parsed, updatedBy: actor.userId })
-      .onConflictDoUpdate({ target: settings.key, set: { value: parsed, updatedAt: new Date(), updatedBy: actor.userId } });
+      .onConflictDoUpdate({
+        target: settings.key,
+        set: { value: parsed, updatedAt: new Date(), updatedBy: actor.userId },
+      });
     await audit(tx, actor, 'setting.updated', { type: 'setting', id: key }, { value: parsed });
   });
   return parsed;

@@ -38,7 +38,11 @@ export async function createTestApp(driver: Driver, opts: { scheduler?: boolean 
     idle: () => bus.idle(),
     tokenFor: async (role, email) => {
       const address = email ?? `${role}${++n}-${Date.now()}@test.example`;
-      const u = await createUser(ctx.db, { email: address, role, password: 'correct horse battery' }, { userId: null, label: 'test' });
+      const u = await createUser(
+        ctx.db,
+        { email: address, role, password: 'correct horse battery' },
+        { userId: null, label: 'test' },
+      );
       const t = await createApiToken(ctx.db, address, 'test', { userId: null, label: 'test' });
       return { token: t.token, userId: u.id, email: address };
     },

@@ -30,7 +30,8 @@ function adminUrl(dbName: string): string {
 export async function createTestDatabase(driver: Driver): Promise<Database> {
   if (driver === 'pglite') {
     const file = pgliteTemplatePath();
-    if (!existsSync(file)) throw new Error(`PGlite template missing at ${file}: run tests through vitest (global setup)`);
+    if (!existsSync(file))
+      throw new Error(`PGlite template missing at ${file}: run tests through vitest (global setup)`);
     return openDatabase({ kind: 'pglite-memory', loadDataDir: new Blob([readFileSync(file)]) });
   }
   const name = `earshot_t_${randomUUID().replaceAll('-', '').slice(0, 16)}`;

@@ -15,7 +15,8 @@ export function newSummary() {
     reasons,
     skip(reason: string, line?: number) {
       s.skipped++;
-      const r = (reasons[reason] ??= { count: 0, lines: [] });
+      reasons[reason] ??= { count: 0, lines: [] };
+      const r = reasons[reason];
       r.count++;
       if (line !== undefined && r.lines.length < 20) r.lines.push(line);
     },

@@ -36,7 +36,9 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       c.release();
     } catch (err) {
       await pool.end();
-      throw new RuntimeFailure(`Cannot connect to PostgreSQL at ${redact(opts.url)}: ${(err as Error).message}`);
+      throw new RuntimeFailure(
+        `Cannot connect to PostgreSQL at ${redact(opts.url)}: ${(err as Error).message}`,
+      );
     }
     return {
       db: drizzleNodePg(pool, { schema }) as unknown as Db,

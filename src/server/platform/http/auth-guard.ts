@@ -26,7 +26,12 @@ declare module 'fastify' {
 export function installAuthGuard(app: FastifyInstance, db: Db) {
   app.decorateRequest('user', null);
   app.addHook('onRoute', (route) => {
-    if (!route.url.startsWith('/api/') || route.url.startsWith('/api/docs') || route.url === '/api/openapi.json') return;
+    if (
+      !route.url.startsWith('/api/') ||
+      route.url.startsWith('/api/docs') ||
+      route.url === '/api/openapi.json'
+    )
+      return;
     const cfg = route.config as { roles?: readonly Role[]; public?: boolean } | undefined;
     if (!cfg?.public && !cfg?.roles?.length) {
       throw new Error(`Route ${route.method} ${route.url} declares neither config.roles nor config.public`);

@@ -8,13 +8,9 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-} from 'fastify-type-provider-zod';
-import { registerModuleRoutes } from '../../modules/routes.ts';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../context.ts';
+import { registerModuleRoutes } from '../../modules/routes.ts';
 import { installAuthGuard } from './auth-guard.ts';
 import { installErrorHandler } from './error-handler.ts';
 
@@ -71,7 +67,10 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.get(
     '/api/v1/health',
-    { config: { public: true }, schema: { tags: ['platform'], summary: 'Liveness and which database/bus are in use' } },
+    {
+      config: { public: true },
+      schema: { tags: ['platform'], summary: 'Liveness and which database/bus are in use' },
+    },
     async () => ({
       status: 'ok',
       database: ctx.database.kind,
@@ -89,7 +88,9 @@ export async function buildApp(ctx: AppContext): Promise<App> {
     // route rather than a second not-found handler (the error handler owns that one).
     app.get('/*', { schema: { hide: true } }, async (req, reply) => {
       if (req.url.startsWith('/api/')) {
-        return reply.status(404).send({ error: { code: 'not_found', message: `No route GET ${req.url.split('?')[0]}` } });
+        return reply
+          .status(404)
+          .send({ error: { code: 'not_found', message: `No route GET ${req.url.split('?')[0]}` } });
       }
       return reply.header('cache-control', 'no-cache').sendFile('index.html');
     });
@@ -97,7 +98,9 @@ export async function buildApp(ctx: AppContext): Promise<App> {
     app.get('/', { schema: { hide: true } }, async (_req, reply) =>
       reply
         .type('text/html')
-        .send('<!doctype html><title>Earshot</title><p>The console is not built. Run <code>npm run build:web</code>.</p>'),
+        .send(
+          '<!doctype html><title>Earshot</title><p>The console is not built. Run <code>npm run build:web</code>.</p>',
+        ),
     );
   }
   return app;

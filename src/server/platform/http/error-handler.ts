@@ -7,7 +7,9 @@ import { AppError } from '../errors.ts';
 export function installErrorHandler(app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError | AppError | ZodError, req, reply) => {
     if (err instanceof AppError) {
-      return reply.status(err.status).send({ error: { code: err.code, message: err.message, details: err.details } });
+      return reply
+        .status(err.status)
+        .send({ error: { code: err.code, message: err.message, details: err.details } });
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const first = err.validation[0];
@@ -34,13 +36,19 @@ export function installErrorHandler(app: FastifyInstance) {
     const status = (err as FastifyError).statusCode ?? 500;
     if (status >= 500) {
       req.log.error({ err }, 'request failed');
-      return reply.status(500).send({ error: { code: 'internal', message: 'Internal error; see the server log' } });
+      return reply
+        .status(500)
+        .send({ error: { code: 'internal', message: 'Internal error; see the server log' } });
     }
     return reply
       .status(status)
-      .send({ error: { code: (err as FastifyError).code?.toLowerCase() ?? 'bad_request', message: err.message } });
+      .send({
+        error: { code: (err as FastifyError).code?.toLowerCase() ?? 'bad_request', message: err.message },
+      });
   });
   app.setNotFoundHandler((req, reply) => {
-    reply.status(404).send({ error: { code: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}` } });
+    reply
+      .status(404)
+      .send({ error: { code: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}` } });
   });
 }
