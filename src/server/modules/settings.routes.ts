@@ -9,6 +9,7 @@ import { actorOf } from '../platform/http/auth-guard.ts';
 import { getSetting, putSetting } from '../platform/settings.ts';
 import { invalidateBrandCache } from '../pipeline/ingest.ts';
 import { PRIORITY_POLICY_SETTING, priorityPolicySchema } from './cases/priority-policy.ts';
+import { recomputeOpenPriorities } from './cases/recompute-priority.ts';
 import { BRAND_SETTING, brandSchema } from './people/brand.ts';
 
 /** Installation settings (brand, priority policy) and the audit log. */
@@ -30,7 +31,11 @@ export async function settingsRoutes(app: FastifyInstance, ctx: AppContext) {
   r.put(
     '/api/v1/settings/priority-policy',
     { config: { roles: can.admin }, schema: { tags, summary: 'Change the priority policy (admin; audited)', body: priorityPolicySchema } },
-    async (req) => putSetting(ctx.db, PRIORITY_POLICY_SETTING, priorityPolicySchema, req.body, actorOf(req)),
+    async (req) => {
+      const v = await putSetting(ctx.db, PRIORITY_POLICY_SETTING, priorityPolicySchema, req.body, actorOf(req));
+      await recomputeOpenPriorities(ctx.db);
+      return v;
+    },
   );
   r.get(
     '/api/v1/audit',

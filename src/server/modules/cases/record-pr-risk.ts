@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { AppContext } from '../../context.ts';
 import { alerts } from '../analytics/analytics.schema.ts';
 import { cases } from './cases.schema.ts';
@@ -24,11 +24,6 @@ export async function recordPrRisk(ctx: AppContext, caseId: string, postId?: str
   const policy = await getPriorityPolicy(ctx.db);
   if (c.followers < policy.prRiskFollowerThreshold) return false;
   const dedupeKey = `pr_risk:${caseId}`;
-  const [seen] = await ctx.db
-    .select({ id: alerts.id })
-    .from(alerts)
-    .where(and(eq(alerts.kind, 'pr_risk'), eq(alerts.dedupeKey, dedupeKey)));
-  if (seen) return false;
   const [a] = await ctx.db
     .insert(alerts)
     .values({
@@ -45,7 +40,9 @@ export async function recordPrRisk(ctx: AppContext, caseId: string, postId?: str
       dedupeKey,
       score: c.followers,
     })
+    .onConflictDoNothing()
     .returning({ id: alerts.id });
-  ctx.live.emitEvent({ type: 'alert', kind: 'pr_risk', alertId: a!.id, caseId });
+  if (!a) return false;
+  ctx.live.emitEvent({ type: 'alert', kind: 'pr_risk', alertId: a.id, caseId });
   return true;
 }
