@@ -13,9 +13,12 @@ export class MatchState {
   termGen = new Int32Array(256);
   termHead = new Int32Array(256);
   termTail = new Int32Array(256);
+  /** Posts each key occurred in (document frequency): what the presearcher weighs terms by. */
+  termDf = new Int32Array(256);
   prefGen = new Int32Array(64);
   prefHead = new Int32Array(64);
   prefTail = new Int32Array(64);
+  prefDf = new Int32Array(64);
   occTok = new Int32Array(1024);
   occNext = new Int32Array(1024);
   occCount = 0;
@@ -39,12 +42,14 @@ export class MatchState {
       this.termGen = grow(this.termGen, size);
       this.termHead = grow(this.termHead, size);
       this.termTail = grow(this.termTail, size);
+      this.termDf = grow(this.termDf, size);
     }
     if (prefixes > this.prefGen.length) {
       const size = Math.max(prefixes, this.prefGen.length * 2);
       this.prefGen = grow(this.prefGen, size);
       this.prefHead = grow(this.prefHead, size);
       this.prefTail = grow(this.prefTail, size);
+      this.prefDf = grow(this.prefDf, size);
     }
   }
 
@@ -64,6 +69,7 @@ export class MatchState {
     if (this.termGen[id] !== this.gen) {
       this.termGen[id] = this.gen;
       this.termHead[id] = o;
+      this.termDf[id] = this.termDf[id]! + 1;
     } else this.occNext[this.termTail[id]!] = o;
     this.termTail[id] = o;
   }
@@ -73,6 +79,7 @@ export class MatchState {
     if (this.prefGen[id] !== this.gen) {
       this.prefGen[id] = this.gen;
       this.prefHead[id] = o;
+      this.prefDf[id] = this.prefDf[id]! + 1;
     } else this.occNext[this.prefTail[id]!] = o;
     this.prefTail[id] = o;
   }

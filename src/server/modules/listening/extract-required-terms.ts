@@ -13,7 +13,8 @@ const COMMON = new Set(
   ).split(' '),
 );
 
-function cost(t: TermToken): number {
+/** A prior guess of how often a key occurs, used until the matcher has seen enough posts. */
+export function guessTermCost(t: TermToken): number {
   const k = t.key;
   if (k.startsWith(FIELD_KEY)) {
     const field = k[1];
@@ -26,7 +27,7 @@ function cost(t: TermToken): number {
   return len <= 2 ? 20 : 1 + 4 / len;
 }
 
-function total(terms: RequiredTerm[]): number {
+function total(terms: RequiredTerm[], cost: (t: TermToken) => number): number {
   let sum = 0;
   for (const t of terms) sum += cost(t);
   return sum;
@@ -36,9 +37,14 @@ function total(terms: RequiredTerm[]): number {
  * The presearcher's view of a query (the Lucene Monitor/Luwak technique): a disjunction of keys
  * such that every post the query matches contains at least one of them. AND keeps its cheapest
  * child, OR unites its children, a phrase or NEAR keeps its rarest word, NOT contributes nothing.
- * Returns null for a query that could match without any key (the parser rejects those).
+ * `cost` estimates how often a key occurs (observed frequencies once the matcher has them): the
+ * cheapest choice makes the query a candidate for the fewest posts. Returns null for a query that
+ * could match without any key (the parser rejects those).
  */
-export function extractRequiredTerms(node: QueryNode): RequiredTerm[] | null {
+export function extractRequiredTerms(
+  node: QueryNode,
+  cost: (t: TermToken) => number = guessTermCost,
+): RequiredTerm[] | null {
   switch (node.type) {
     case 'term': {
       let best = node.tokens[0]!;
@@ -52,7 +58,7 @@ export function extractRequiredTerms(node: QueryNode): RequiredTerm[] | null {
     case 'or': {
       const out: RequiredTerm[] = [];
       for (const c of node.children) {
-        const r = extractRequiredTerms(c);
+        const r = extractRequiredTerms(c, cost);
         if (!r) return null;
         out.push(...r);
       }
@@ -63,8 +69,8 @@ export function extractRequiredTerms(node: QueryNode): RequiredTerm[] | null {
       const parts = node.type === 'and' ? node.children : [node.left, node.right];
       let best: RequiredTerm[] | null = null;
       for (const c of parts) {
-        const r = extractRequiredTerms(c);
-        if (r && (!best || total(r) < total(best))) best = r;
+        const r = extractRequiredTerms(c, cost);
+        if (r && (!best || total(r, cost) < total(best, cost))) best = r;
       }
       return best;
     }

@@ -1,9 +1,11 @@
 import { type Compiled, compileQuery, MatchState } from './compile-query.ts';
-import { extractRequiredTerms, type RequiredTerm } from './extract-required-terms.ts';
+import { extractRequiredTerms, guessTermCost, type RequiredTerm } from './extract-required-terms.ts';
+import { foldText } from './fold-text.ts';
 import { mergeHighlights } from './merge-highlights.ts';
 import { parseQuery } from './parse-query.ts';
-import type { QueryNode } from './query-ast.ts';
-import { EXACT_KEY, forEachPostKey, type MatchPost } from './token-keys.ts';
+import type { QueryNode, TermToken } from './query-ast.ts';
+import { EXACT_KEY, exactKey, keysOfToken, type MatchPost, postFieldKeys } from './token-keys.ts';
+import type { Token } from './tokenize.ts';
 import { type PostTokens, tokenizePost } from './tokenize-post.ts';
 
 /** A query that matched a post, and the ranges of the post's text that made it match. */
@@ -11,20 +13,34 @@ export type MatchHit = { id: string; highlights: [number, number][] };
 
 type Slot = { id: string; node: QueryNode; compiled: Compiled; required: RequiredTerm[]; exactTerms: number };
 
-/** What the matcher knows about one key of a post: its interned id, the prefixes it extends, and
- * the queries that list it (or one of those prefixes) as a required term. */
-type KeyEntry = { term: number; prefixes: number[] | null; candidates: number[] | null };
-const NOTHING: KeyEntry = { term: -1, prefixes: null, candidates: null };
+/**
+ * What the matcher memoises per token (or attribute) value: the interned keys it produces, the
+ * prefixes those keys extend, the queries it makes candidates, and whether an exact-case query
+ * could care about its original spelling.
+ */
+type Entry = {
+  terms: number[] | null;
+  prefixes: number[] | null;
+  candidates: number[] | null;
+  exact: boolean;
+};
+const NOTHING: Entry = { terms: null, prefixes: null, candidates: null, exact: false };
 const CACHE_LIMIT = 500_000;
+/** Posts seen before observed key frequencies replace the built-in guesses. */
+const MIN_POSTS_FOR_STATISTICS = 1_000;
 
 /**
  * Matches posts against many stored queries at once.
  *
- * Each query is indexed under its required terms (see `extractRequiredTerms`); a post is tokenized
- * once, each of its distinct keys is looked up once (the answer — which queries it makes candidates,
- * which prefixes it extends — is memoised per key), and only the candidate queries are evaluated,
- * by their compiled form. Adding, replacing or removing a query is immediate and touches only that
- * query's entries, so topic edits take effect between two posts without a rebuild.
+ * Each query is indexed under its required terms (see `extractRequiredTerms`). A post is tokenized
+ * once; each token value is looked up once in a memo that says which interned keys and prefixes it
+ * carries and which queries it makes candidates; only those candidates are evaluated, by their
+ * compiled form. Adding, replacing or removing a query is immediate and touches only that query's
+ * entries, so topic edits take effect between two posts without a rebuild.
+ *
+ * The matcher counts in how many posts each key occurs, and re-chooses every query's required
+ * terms from those counts at 1k, 2k, 4k, … posts (then every million), so a query is indexed under
+ * the words that are rare in the stream it actually sees.
  */
 export class QueryMatcher {
   private readonly slots: (Slot | undefined)[] = [];
@@ -35,16 +51,23 @@ export class QueryMatcher {
   private readonly prefixes = new Map<string, number>();
   private readonly prefixQueries: number[][] = [];
   private prefixLengths: number[] = [];
-  private readonly cache = new Map<string, KeyEntry>();
-  private exactTerms = 0;
+  /** Folded forms of the exact-case terms (`=Apple`); with exact-case prefixes every token counts. */
+  private readonly exactNorms = new Map<string, number>();
+  private exactPrefixes = 0;
+  private readonly plainCache = new Map<string, Entry>();
+  private readonly urlCache = new Map<string, Entry>();
+  private readonly emailCache = new Map<string, Entry>();
+  private readonly keyCache = new Map<string, Entry>();
   private readonly state = new MatchState();
   private candidateGen = new Int32Array(64);
   private readonly candidates: number[] = [];
+  private posts = 0;
+  private nextReindex = 1_024;
   private readonly intern = {
     term: (key: string) => this.internTerm(key),
     prefix: (prefix: string) => this.internPrefix(prefix),
   };
-  private readonly visit = (key: string, at: number) => this.visitKey(key, at);
+  private readonly cost = (t: TermToken) => this.termCost(t);
 
   /** Number of stored queries. */
   get size(): number {
@@ -58,27 +81,22 @@ export class QueryMatcher {
   /** Adds a query, or replaces the query stored under `id`. Throws `QuerySyntaxError` on bad text. */
   add(id: string, query: string | QueryNode): void {
     const node = typeof query === 'string' ? parseQuery(query) : query;
-    const required = extractRequiredTerms(node);
+    const compiled = compileQuery(node, this.intern);
+    const required = extractRequiredTerms(node, this.cost);
     if (!required) throw new Error(`Query "${id}" could match posts without any of its terms`);
     this.remove(id);
-    const compiled = compileQuery(node, this.intern);
-    const exactTerms = countExact(node);
+    const exact = exactTermKeys(node);
     const slot = this.free.pop() ?? this.slots.length;
-    this.slots[slot] = { id, node, compiled, required, exactTerms };
+    this.slots[slot] = { id, node, compiled, required, exactTerms: exact.length };
     this.byId.set(id, slot);
-    this.exactTerms += exactTerms;
-    for (const r of required) {
-      const list = r.prefix
-        ? this.prefixQueries[this.internPrefix(r.key)]!
-        : this.termQueries[this.internTerm(r.key)]!;
-      if (!list.includes(slot)) list.push(slot);
-    }
+    this.countExact(exact, 1);
+    this.index(slot, required);
     if (slot >= this.candidateGen.length) {
       const g = new Int32Array(Math.max(slot + 1, this.candidateGen.length * 2));
       g.set(this.candidateGen);
       this.candidateGen = g;
     }
-    this.cache.clear();
+    this.clearCaches();
   }
 
   /** Removes the query stored under `id`; returns whether there was one. */
@@ -86,18 +104,12 @@ export class QueryMatcher {
     const slot = this.byId.get(id);
     if (slot === undefined) return false;
     const s = this.slots[slot]!;
-    for (const r of s.required) {
-      const list = r.prefix
-        ? this.prefixQueries[this.prefixes.get(r.key)!]!
-        : this.termQueries[this.terms.get(r.key)!]!;
-      const k = list.indexOf(slot);
-      if (k >= 0) list.splice(k, 1);
-    }
-    this.exactTerms -= s.exactTerms;
+    this.unindex(slot, s.required);
+    this.countExact(exactTermKeys(s.node), -1);
     this.slots[slot] = undefined;
     this.byId.delete(id);
     this.free.push(slot);
-    this.cache.clear();
+    this.clearCaches();
     return true;
   }
 
@@ -108,10 +120,9 @@ export class QueryMatcher {
 
   /** Like `match`, for a post already tokenized with `tokenizePost`. */
   matchTokens(post: MatchPost, tokenized: PostTokens, options: { highlights?: boolean } = {}): MatchHit[] {
+    if (++this.posts === this.nextReindex) this.reindex();
+    this.collect(post, tokenized);
     const st = this.state;
-    st.begin(tokenized.tokens, tokenized.textTokens);
-    this.candidates.length = 0;
-    forEachPostKey(post, tokenized.tokens, tokenized.textTokens, this.exactTerms > 0, this.visit);
     const hits: MatchHit[] = [];
     const withHighlights = options.highlights !== false;
     for (const slot of this.candidates) {
@@ -128,13 +139,51 @@ export class QueryMatcher {
     return hits;
   }
 
-  private visitKey(key: string, at: number): void {
-    let e = this.cache.get(key);
-    if (e === undefined) e = this.lookup(key);
+  /** How many stored queries the presearcher hands to evaluation for this post (diagnostics). */
+  candidateCount(post: MatchPost): number {
+    this.collect(post, tokenizePost(post));
+    return this.candidates.length;
+  }
+
+  /** Loads the post's keys into the state and collects the candidate queries. */
+  private collect(post: MatchPost, tokenized: PostTokens): void {
+    const { tokens, textTokens } = tokenized;
+    this.state.begin(tokens, textTokens);
+    this.candidates.length = 0;
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i]!;
+      const cache = t.kind === 'url' ? this.urlCache : t.kind === 'email' ? this.emailCache : this.plainCache;
+      let e = cache.get(t.norm);
+      if (e === undefined) e = this.lookup(cache, t.norm, keysOfToken(t), t);
+      if (e === NOTHING) continue;
+      this.apply(e, i);
+      if (e.exact) {
+        const k = exactKey(i < textTokens ? post.text : (post.title ?? ''), t);
+        if (k !== null) this.apply(this.keyCache.get(k) ?? this.lookup(this.keyCache, k, [k], null), i);
+      }
+    }
+    for (const k of postFieldKeys(post))
+      this.apply(this.keyCache.get(k) ?? this.lookup(this.keyCache, k, [k], null), -1);
+  }
+
+  private countExact(terms: TermToken[], delta: 1 | -1): void {
+    for (const t of terms) {
+      if (t.prefix) {
+        this.exactPrefixes += delta;
+        continue;
+      }
+      const norm = foldText(t.key.slice(EXACT_KEY.length)).folded;
+      const n = (this.exactNorms.get(norm) ?? 0) + delta;
+      if (n > 0) this.exactNorms.set(norm, n);
+      else this.exactNorms.delete(norm);
+    }
+  }
+
+  private apply(e: Entry, at: number): void {
     if (e === NOTHING) return;
     const st = this.state;
-    if (e.term >= 0) st.addTerm(e.term, at);
-    if (e.prefixes !== null) for (const p of e.prefixes) st.addPrefix(p, at);
+    if (e.terms !== null) for (const id of e.terms) st.addTerm(id, at);
+    if (e.prefixes !== null) for (const id of e.prefixes) st.addPrefix(id, at);
     if (e.candidates !== null) {
       const gen = st.gen;
       const cg = this.candidateGen;
@@ -147,25 +196,91 @@ export class QueryMatcher {
     }
   }
 
-  private lookup(key: string): KeyEntry {
-    const term = this.terms.get(key) ?? -1;
+  private lookup(cache: Map<string, Entry>, cacheKey: string, keys: string[], token: Token | null): Entry {
+    let terms: number[] | null = null;
     let prefixes: number[] | null = null;
-    for (const len of this.prefixLengths) {
-      if (len > key.length) break;
-      const p = this.prefixes.get(key.slice(0, len));
-      if (p === undefined) continue;
-      if (prefixes) prefixes.push(p);
-      else prefixes = [p];
+    for (const key of keys) {
+      const term = this.terms.get(key);
+      if (term !== undefined) {
+        if (terms) terms.push(term);
+        else terms = [term];
+      }
+      for (const len of this.prefixLengths) {
+        if (len > key.length) break;
+        const p = this.prefixes.get(key.slice(0, len));
+        if (p === undefined) continue;
+        if (prefixes) prefixes.push(p);
+        else prefixes = [p];
+      }
     }
+    const exact =
+      token !== null &&
+      token.kind !== 'url' &&
+      token.kind !== 'email' &&
+      (this.exactPrefixes > 0 || this.exactNorms.has(token.norm));
     let entry = NOTHING;
-    if (term >= 0 || prefixes) {
-      const set = new Set<number>(term >= 0 ? this.termQueries[term] : []);
+    if (terms || prefixes || exact) {
+      const set = new Set<number>();
+      if (terms) for (const t of terms) for (const q of this.termQueries[t]!) set.add(q);
       if (prefixes) for (const p of prefixes) for (const q of this.prefixQueries[p]!) set.add(q);
-      entry = { term, prefixes, candidates: set.size ? [...set] : null };
+      entry = { terms, prefixes, candidates: set.size ? [...set] : null, exact };
     }
-    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
-    this.cache.set(key, entry);
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(cacheKey, entry);
     return entry;
+  }
+
+  private clearCaches(): void {
+    this.plainCache.clear();
+    this.urlCache.clear();
+    this.emailCache.clear();
+    this.keyCache.clear();
+  }
+
+  private index(slot: number, required: RequiredTerm[]): void {
+    for (const r of required) {
+      const list = r.prefix
+        ? this.prefixQueries[this.internPrefix(r.key)]!
+        : this.termQueries[this.internTerm(r.key)]!;
+      if (!list.includes(slot)) list.push(slot);
+    }
+  }
+
+  private unindex(slot: number, required: RequiredTerm[]): void {
+    for (const r of required) {
+      const list = r.prefix
+        ? this.prefixQueries[this.prefixes.get(r.key)!]!
+        : this.termQueries[this.terms.get(r.key)!]!;
+      const k = list.indexOf(slot);
+      if (k >= 0) list.splice(k, 1);
+    }
+  }
+
+  /** Estimated share of posts containing the key: observed once there are enough posts. */
+  private termCost(t: TermToken): number {
+    const guess = guessTermCost(t);
+    if (this.posts < MIN_POSTS_FOR_STATISTICS) return guess;
+    const id = t.prefix ? this.prefixes.get(t.key) : this.terms.get(t.key);
+    const df = id === undefined ? 0 : t.prefix ? this.state.prefDf[id]! : this.state.termDf[id]!;
+    // The guess only breaks ties between keys seen equally often.
+    return (df + 0.5) / this.posts + guess * 1e-7;
+  }
+
+  /** Re-chooses every query's required terms from observed frequencies. */
+  private reindex(): void {
+    this.nextReindex = this.posts < 1_000_000 ? this.posts * 2 : this.posts + 1_000_000;
+    let changed = false;
+    for (let slot = 0; slot < this.slots.length; slot++) {
+      const s = this.slots[slot];
+      if (!s) continue;
+      const required = extractRequiredTerms(s.node, this.cost);
+      if (!required || sameTerms(required, s.required)) continue;
+      this.unindex(slot, s.required);
+      this.index(slot, required);
+      s.required = required;
+      changed = true;
+    }
+    if (changed) this.clearCaches();
   }
 
   private internTerm(key: string): number {
@@ -194,17 +309,22 @@ export class QueryMatcher {
   }
 }
 
-function countExact(node: QueryNode): number {
+function sameTerms(a: RequiredTerm[], b: RequiredTerm[]): boolean {
+  return a.length === b.length && a.every((t, k) => t.key === b[k]!.key && t.prefix === b[k]!.prefix);
+}
+
+/** The exact-case terms (`=Apple`, `=Comc*`) a query uses. */
+function exactTermKeys(node: QueryNode): TermToken[] {
   switch (node.type) {
     case 'term':
-      return node.tokens.filter((t) => t.key.startsWith(EXACT_KEY)).length;
+      return node.tokens.filter((t) => t.key.startsWith(EXACT_KEY));
     case 'field':
-      return 0;
+      return [];
     case 'not':
-      return countExact(node.child);
+      return exactTermKeys(node.child);
     case 'near':
-      return countExact(node.left) + countExact(node.right);
+      return [...exactTermKeys(node.left), ...exactTermKeys(node.right)];
     default:
-      return node.children.reduce((n, c) => n + countExact(c), 0);
+      return node.children.flatMap(exactTermKeys);
   }
 }

@@ -68,11 +68,11 @@ export type MatchPost = {
   links?: readonly string[] | undefined;
 };
 
-/** Visits `site` keys for a host and each of its parent domains (`www.comcast.net`, `comcast.net`, `net`). */
-function visitDomainKeys(code: string, host: string, at: number, visit: (key: string, at: number) => void) {
+/** Pushes `site`-style keys for a host and each of its parent domains (`www.comcast.net`, `comcast.net`, `net`). */
+function pushDomainKeys(code: string, host: string, out: string[]): void {
   let h = host;
   while (h) {
-    visit(code + h, at);
+    out.push(code + h);
     const dot = h.indexOf('.');
     if (dot < 0) break;
     h = h.slice(dot + 1);
@@ -88,9 +88,41 @@ function hostOf(url: string): string {
 }
 
 /**
- * Visits every key of a post: its tokens' keys (with the token's index; exact-case keys only when
- * `exact`), then field keys (author, channel, language, the sites it links to, the e-mail addresses
- * it contains) with the index of the token they came from, or -1.
+ * Every case-insensitive key of one token: its own key, plus for a URL the `site:` keys of its
+ * host, for an e-mail address the `email:` keys of the address and its domain.
+ */
+export function keysOfToken(token: Token): string[] {
+  const out = [tokenKey(token)];
+  if (token.kind === 'url') pushDomainKeys(FIELD_CODE.site, token.domain!, out);
+  else if (token.kind === 'email') {
+    out.push(FIELD_CODE.email + token.norm);
+    pushDomainKeys(FIELD_CODE.email, token.domain!, out);
+  }
+  return out;
+}
+
+/** The keys of a post's attributes: author (handle and id), channel, language, linked sites. */
+export function postFieldKeys(post: MatchPost): string[] {
+  const out: string[] = [];
+  const handle = post.author.handle.toLowerCase();
+  out.push(FIELD_CODE.author + (handle.startsWith('@') ? handle.slice(1) : handle));
+  const ext = post.author.externalId.toLowerCase();
+  if (ext !== handle) out.push(FIELD_CODE.author + ext);
+  out.push(FIELD_CODE.channel + post.channel.toLowerCase());
+  if (post.lang) {
+    const lang = post.lang.toLowerCase().replace(/_/g, '-');
+    out.push(FIELD_CODE.lang + lang);
+    const dash = lang.indexOf('-');
+    if (dash > 0) out.push(FIELD_CODE.lang + lang.slice(0, dash));
+  }
+  if (post.url) pushDomainKeys(FIELD_CODE.site, hostOf(post.url), out);
+  if (post.links) for (const link of post.links) pushDomainKeys(FIELD_CODE.site, hostOf(link), out);
+  return out;
+}
+
+/**
+ * Visits every key of a post with the index of the token it came from (-1 for the post's
+ * attributes): each token's keys, its exact-case key when `exact`, then the attribute keys.
  */
 export function forEachPostKey(
   post: MatchPost,
@@ -101,27 +133,11 @@ export function forEachPostKey(
 ): void {
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
-    visit(tokenKey(t), i);
-    if (t.kind === 'url') visitDomainKeys(FIELD_CODE.site, t.domain!, i, visit);
-    else if (t.kind === 'email') {
-      visit(FIELD_CODE.email + t.norm, i);
-      visitDomainKeys(FIELD_CODE.email, t.domain!, i, visit);
-    } else if (exact) {
+    for (const key of keysOfToken(t)) visit(key, i);
+    if (exact) {
       const k = exactKey(i < textTokens ? post.text : (post.title ?? ''), t);
       if (k !== null) visit(k, i);
     }
   }
-  const handle = post.author.handle.toLowerCase();
-  visit(FIELD_CODE.author + (handle.startsWith('@') ? handle.slice(1) : handle), -1);
-  const ext = post.author.externalId.toLowerCase();
-  if (ext !== handle) visit(FIELD_CODE.author + ext, -1);
-  visit(FIELD_CODE.channel + post.channel.toLowerCase(), -1);
-  if (post.lang) {
-    const lang = post.lang.toLowerCase().replace(/_/g, '-');
-    visit(FIELD_CODE.lang + lang, -1);
-    const dash = lang.indexOf('-');
-    if (dash > 0) visit(FIELD_CODE.lang + lang.slice(0, dash), -1);
-  }
-  if (post.url) visitDomainKeys(FIELD_CODE.site, hostOf(post.url), -1, visit);
-  if (post.links) for (const link of post.links) visitDomainKeys(FIELD_CODE.site, hostOf(link), -1, visit);
+  for (const key of postFieldKeys(post)) visit(key, -1);
 }
