@@ -16,6 +16,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     user: AuthUser | null;
   }
+  interface FastifyInstance {
+    /** Every /api route with the roles it allows (for the route-role enumeration test and docs). */
+    apiRoutes: { method: string; url: string; roles: readonly Role[]; public: boolean }[];
+  }
 }
 
 /**
@@ -25,6 +29,8 @@ declare module 'fastify' {
  */
 export function installAuthGuard(app: FastifyInstance, db: Db) {
   app.decorateRequest('user', null);
+  const table: FastifyInstance['apiRoutes'] = [];
+  app.decorate('apiRoutes', table);
   app.addHook('onRoute', (route) => {
     if (
       !route.url.startsWith('/api/') ||
@@ -36,10 +42,16 @@ export function installAuthGuard(app: FastifyInstance, db: Db) {
     if (!cfg?.public && !cfg?.roles?.length) {
       throw new Error(`Route ${route.method} ${route.url} declares neither config.roles nor config.public`);
     }
+    for (const method of [route.method].flat()) {
+      if (method === 'HEAD') continue;
+      table.push({ method, url: route.url, roles: cfg?.roles ?? [], public: Boolean(cfg?.public) });
+    }
   });
-  app.addHook('preHandler', async (req) => {
+  // onRequest: credentials are checked before the body is parsed or validated.
+  app.addHook('onRequest', async (req) => {
     const cfg = req.routeOptions.config;
-    if (!req.routeOptions.url?.startsWith('/api/')) return;
+    const url = req.routeOptions.url;
+    if (!url?.startsWith('/api/') || isDocs(url)) return;
     const user = await authenticate(req, db);
     req.user = user;
     if (cfg.public) return;
@@ -47,6 +59,9 @@ export function installAuthGuard(app: FastifyInstance, db: Db) {
     if (!cfg.roles?.includes(user.role)) throw forbidden(`Your role (${user.role}) does not allow this`);
   });
 }
+
+/** The API's own documentation is public. */
+const isDocs = (url: string) => url.startsWith('/api/docs') || url === '/api/openapi.json';
 
 async function authenticate(req: FastifyRequest, db: Db): Promise<AuthUser | null> {
   const header = req.headers.authorization;

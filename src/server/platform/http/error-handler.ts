@@ -40,11 +40,9 @@ export function installErrorHandler(app: FastifyInstance) {
         .status(500)
         .send({ error: { code: 'internal', message: 'Internal error; see the server log' } });
     }
-    return reply
-      .status(status)
-      .send({
-        error: { code: (err as FastifyError).code?.toLowerCase() ?? 'bad_request', message: err.message },
-      });
+    return reply.status(status).send({
+      error: { code: (err as FastifyError).code?.toLowerCase() ?? 'bad_request', message: err.message },
+    });
   });
   app.setNotFoundHandler((req, reply) => {
     reply
