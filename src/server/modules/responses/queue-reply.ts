@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { senderFor } from '../../connectors/registry.ts';
 import type { AppContext } from '../../context.ts';
 import { type Actor, audit } from '../../platform/audit.ts';
@@ -108,6 +108,19 @@ export async function queueReply(ctx: AppContext, caseId: string, input: ReplyIn
     );
   }
   const item = await ctx.db.transaction(async (tx) => {
+    // Two agents answering the same view: the second one's version no longer matches.
+    const [locked] = await tx
+      .select({ version: cases.version })
+      .from(cases)
+      .where(eq(cases.id, caseId))
+      .for('update');
+    if (input.baseVersion !== undefined && input.baseVersion !== locked?.version) {
+      throw conflict(
+        'The case changed since you opened it (someone replied or it was updated); review it before sending',
+        { currentVersion: locked?.version },
+        'stale_case',
+      );
+    }
     const [row] = await tx
       .insert(outbox)
       .values({
@@ -131,6 +144,10 @@ export async function queueReply(ctx: AppContext, caseId: string, input: ReplyIn
       body: text,
       data: { mode: input.mode, status: 'queued' },
     });
+    await tx
+      .update(cases)
+      .set({ version: sql`${cases.version} + 1`, updatedAt: new Date() })
+      .where(eq(cases.id, caseId));
     await audit(
       tx,
       actor,
