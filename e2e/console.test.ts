@@ -63,7 +63,7 @@ describe('agent console in a real browser', () => {
           .map((e) => e.textContent ?? ''),
       );
     expect(shown).toHaveLength(expected.length);
-    expected.forEach((preview, i) => expect(shown[i]).toContain(preview));
+    for (const [i, preview] of expected.entries()) expect(shown[i]).toContain(preview);
     expect(shown[0]).toContain('Service recovery');
     await expect
       .poll(() => page.getByRole('complementary', { name: 'Selected case' }).textContent())

@@ -59,7 +59,7 @@ export async function startServer(): Promise<E2eServer> {
       headers: { authorization: `Bearer ${token}` },
       ...(body === undefined ? {} : { payload: body as object }),
     });
-    return { status: res.statusCode, body: res.body ? res.json() : null };
+    return { status: res.statusCode, body: (res.body ? res.json() : null) as never };
   };
   const brandToken = (await t.tokenFor('admin', 'e2e-setup@test.example')).token;
   const brand = await api(brandToken, 'PUT', '/settings/brand', {
