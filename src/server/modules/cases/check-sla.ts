@@ -3,6 +3,7 @@ import type { AppContext } from '../../context.ts';
 import { audit, systemActor } from '../../platform/audit.ts';
 import { teams } from '../users/users.schema.ts';
 import { caseEvents, cases, type SlaClockState, type SlaState } from './cases.schema.ts';
+import { recomputePriority } from './recompute-priority.ts';
 
 type Clock = keyof SlaState;
 type CaseRow = typeof cases.$inferSelect;
@@ -125,6 +126,7 @@ export async function checkSlas(
           data: { clock: e.clock, dueAt: e.due.toISOString() },
         })),
       );
+      await recomputePriority(tx, c.id);
       for (const e of events.filter((x) => x.type === 'sla_breached')) {
         await audit(
           tx,
