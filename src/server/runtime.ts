@@ -3,6 +3,7 @@ import type { Config } from './config.ts';
 import { registerConnectors } from './connectors/index.ts';
 import { startChannelScheduler } from './connectors/ingestion/channel-scheduler.ts';
 import { type AppContext, LiveHub } from './context.ts';
+import { startAlertMonitor, startAnalytics } from './modules/analytics/index.ts';
 import { runCareJobs } from './modules/cases/run-care-jobs.ts';
 import { createEnricher } from './modules/intelligence/index.ts';
 import { createListener } from './modules/listening/index.ts';
@@ -71,6 +72,7 @@ export async function startWorker(ctx: AppContext): Promise<() => Promise<void>>
     },
     { concurrency: ctx.database.kind === 'postgres' ? 4 : 1 },
   );
+  await startAnalytics(ctx);
   const pending = await queryRows<{ id: string }>(
     ctx.db,
     sql`SELECT id FROM posts WHERE processed_at IS NULL ORDER BY seq LIMIT 100000`,
@@ -101,9 +103,11 @@ export function startScheduler(ctx: AppContext, intervalMs = 250): () => Promise
     if (!stopped) timer = setTimeout(tick, intervalMs);
   };
   let timer = setTimeout(tick, 10);
+  const stopAlerts = startAlertMonitor(ctx);
   return async () => {
     stopped = true;
     clearTimeout(timer);
     await running;
+    await stopAlerts();
   };
 }

@@ -2,10 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { connectorRoutes } from '../connectors/index.ts';
 import type { AppContext } from '../context.ts';
 import { liveRoutes } from '../platform/http/live.routes.ts';
+import { analyticsRoutes } from './analytics/analytics.routes.ts';
 import { casesRoutes } from './cases/cases.routes.ts';
 import { channelsRoutes } from './channels/channels.routes.ts';
 import { consoleRoutes } from './console/console.routes.ts';
 import { postsRoutes } from './conversations/posts.routes.ts';
+import { listeningRoutes } from './listening/listening.routes.ts';
 import { peopleRoutes } from './people/people.routes.ts';
 import { responsesRoutes } from './responses/responses.routes.ts';
 import { routingRoutes } from './routing/routing.routes.ts';
@@ -23,6 +25,8 @@ export async function registerModuleRoutes(app: FastifyInstance, ctx: AppContext
   await channelsRoutes(app, ctx);
   await consoleRoutes(app, ctx);
   await connectorRoutes(app, ctx);
+  await analyticsRoutes(app, ctx);
+  await listeningRoutes(app, ctx);
   await settingsRoutes(app, ctx);
   await liveRoutes(app, ctx);
 }

@@ -1,5 +1,17 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, real, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  real,
+  text,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { createdAt, id, tstz } from '../../platform/db/columns.ts';
 
 /**
@@ -19,7 +31,10 @@ export const rollupsHourly = pgTable(
     responseSecondsSum: bigint('response_seconds_sum', { mode: 'number' }).notNull().default(0),
     resolutionHist: jsonb('resolution_hist').$type<Record<string, number>>().notNull().default({}),
   },
-  (t) => [primaryKey({ columns: [t.hour, t.channel, t.topicId] }), index('rollups_topic_hour_idx').on(t.topicId, t.hour)],
+  (t) => [
+    primaryKey({ columns: [t.hour, t.channel, t.topicId] }),
+    index('rollups_topic_hour_idx').on(t.topicId, t.hour),
+  ],
 );
 
 /** What the rollups already counted (`kind`, `ref`): redelivered events never count twice. */
@@ -57,7 +72,10 @@ export const analyticsCaseFacts = pgTable(
     resolutionCounted: boolean('resolution_counted').notNull().default(false),
     updatedAt: tstz('updated_at').notNull().defaultNow(),
   },
-  (t) => [index('case_facts_open_idx').on(t.openedAt).where(sql`open`), index('case_facts_opened_idx').on(t.openedAt)],
+  (t) => [
+    index('case_facts_open_idx').on(t.openedAt).where(sql`open`),
+    index('case_facts_opened_idx').on(t.openedAt),
+  ],
 );
 
 export type AlertKind = 'spike' | 'negative_spike' | 'viral_risk' | 'sla_risk' | 'pr_risk';
@@ -84,7 +102,9 @@ export const alerts = pgTable(
   (t) => [
     index('alerts_created_idx').on(t.createdAt),
     uniqueIndex('alerts_dedupe_uq').on(t.dedupeKey),
-    index('alerts_undelivered_idx').on(t.createdAt).where(sql`delivery_attempts < 5 AND delivery_error IS NOT NULL`),
+    index('alerts_undelivered_idx')
+      .on(t.createdAt)
+      .where(sql`delivery_attempts < 5 AND delivery_error IS NOT NULL`),
   ],
 );
 
