@@ -7,6 +7,7 @@ import { casesRoutes } from './cases/cases.routes.ts';
 import { channelsRoutes } from './channels/channels.routes.ts';
 import { consoleRoutes } from './console/console.routes.ts';
 import { postsRoutes } from './conversations/posts.routes.ts';
+import { listeningRoutes } from './listening/listening.routes.ts';
 import { peopleRoutes } from './people/people.routes.ts';
 import { responsesRoutes } from './responses/responses.routes.ts';
 import { routingRoutes } from './routing/routing.routes.ts';
@@ -25,6 +26,7 @@ export async function registerModuleRoutes(app: FastifyInstance, ctx: AppContext
   await consoleRoutes(app, ctx);
   await connectorRoutes(app, ctx);
   await analyticsRoutes(app, ctx);
+  await listeningRoutes(app, ctx);
   await settingsRoutes(app, ctx);
   await liveRoutes(app, ctx);
 }

@@ -1,17 +1,9 @@
+import { commonWords } from './common-words.ts';
 import type { QueryNode, TermToken } from './query-ast.ts';
 import { FIELD_KEY } from './token-keys.ts';
 
 /** A key (or key prefix) of which a post must contain at least one from a query's set to match it. */
 export type RequiredTerm = TermToken;
-
-// Words so frequent that indexing a query under them would make it a candidate for most posts.
-const COMMON = new Set(
-  (
-    'the a an to and or of in on at for is are was be been it its this that i me my you your we our ' +
-    'they he she him her them with not no yes do does did have has had just so but if from by as up ' +
-    'out get got can will would what when how all any one im dont cant u ur rt amp'
-  ).split(' '),
-);
 
 /** A prior guess of how often a key occurs, used until the matcher has seen enough posts. */
 export function guessTermCost(t: TermToken): number {
@@ -23,7 +15,7 @@ export function guessTermCost(t: TermToken): number {
   }
   const len = [...k].length;
   if (t.prefix) return 8 + 40 / len;
-  if (COMMON.has(k)) return 200;
+  if (commonWords.has(k)) return 200;
   return len <= 2 ? 20 : 1 + 4 / len;
 }
 
