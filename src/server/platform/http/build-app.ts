@@ -92,6 +92,9 @@ export async function buildApp(ctx: AppContext): Promise<App> {
           .status(404)
           .send({ error: { code: 'not_found', message: `No route GET ${req.url.split('?')[0]}` } });
       }
+      // Assets of a build newer than this process (static routes are registered at start).
+      const path = req.url.split('?')[0]!;
+      if (path.startsWith('/assets/')) return reply.sendFile(decodeURIComponent(path.slice(1)));
       return reply.header('cache-control', 'no-cache').sendFile('index.html');
     });
   } else {
