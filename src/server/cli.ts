@@ -1,19 +1,21 @@
 import { parseArgs } from 'node:util';
 import type { Command } from './cli-commands.ts';
-import { extraCommands } from './cli-commands.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
-import { importJsonl } from './connectors/importers/import-jsonl.ts';
 import type { ImportSummary } from './connectors/importers/import-summary.ts';
-import { importTwcs } from './connectors/importers/import-twcs.ts';
 import type { AppContext } from './context.ts';
-import { importCustomers } from './modules/people/import-customers.ts';
-import { createApiToken, createUser, roleSchema } from './modules/users/manage-users.ts';
-import { ingestPosts } from './pipeline/ingest.ts';
-import { createMemoryBus } from './platform/bus/memory-bus.ts';
 import { RuntimeFailure, UsageError } from './platform/errors.ts';
-import { createLogger } from './platform/log.ts';
-import { createContext, startWorker } from './runtime.ts';
-import { runServer } from './serve.ts';
+
+// Heavy modules load lazily, per command, so `earshot --help` and usage errors answer at once.
+const lazy = {
+  runtime: () => import('./runtime.ts'),
+  users: () => import('./modules/users/manage-users.ts'),
+  customers: () => import('./modules/people/import-customers.ts'),
+  ingest: () => import('./pipeline/ingest.ts'),
+  twcs: () => import('./connectors/importers/import-twcs.ts'),
+  jsonl: () => import('./connectors/importers/import-jsonl.ts'),
+  serve: () => import('./serve.ts'),
+  extra: () => import('./cli-commands.ts'),
+};
 
 const dbOptions = {
   data: { type: 'string' },
@@ -53,6 +55,9 @@ function config(overrides: Record<string, string | undefined> = {}): Config {
 /** Opens the database (and an in-process bus with the pipeline worker) for a one-shot command. */
 async function withContext<T>(data: string | undefined, fn: (ctx: AppContext) => Promise<T>): Promise<T> {
   const cfg = config({ EARSHOT_DATA: data, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
+  const { createLogger } = await import('./platform/log.ts');
+  const { createMemoryBus } = await import('./platform/bus/memory-bus.ts');
+  const { createContext, startWorker } = await lazy.runtime();
   const log = createLogger(cfg.LOG_LEVEL);
   const bus = createMemoryBus(log);
   const ctx = await createContext(cfg, log, { bus });
@@ -98,14 +103,13 @@ export const commands: Record<string, Command> = {
         host: { type: 'string' },
         services: { type: 'string' },
       });
-      await runServer(
-        config({
-          PORT: values.port,
-          HOST: values.host,
-          EARSHOT_DATA: values.data,
-          EARSHOT_SERVICES: values.services,
-        }),
-      );
+      const cfg = config({
+        PORT: values.port,
+        HOST: values.host,
+        EARSHOT_DATA: values.data,
+        EARSHOT_SERVICES: values.services,
+      });
+      await (await lazy.serve()).runServer(cfg);
     },
   },
   demo: {
@@ -120,9 +124,8 @@ export const commands: Record<string, Command> = {
       const rate = values.rate === undefined ? 6 : Number(values.rate);
       if (!Number.isFinite(rate) || rate < 0)
         throw new UsageError(`--rate must be a number of posts per minute (got ${values.rate})`);
-      await runServer(config({ PORT: values.port, HOST: values.host, EARSHOT_DATA: values.data }), {
-        demo: { rate },
-      });
+      const cfg = config({ PORT: values.port, HOST: values.host, EARSHOT_DATA: values.data });
+      await (await lazy.serve()).runServer(cfg, { demo: { rate } });
     },
   },
   import: {
@@ -140,12 +143,16 @@ export const commands: Record<string, Command> = {
         throw new UsageError('usage: earshot import twcs|jsonl|customers FILE');
       const json = Boolean(values.json);
       if (kind === 'customers') {
+        const { importCustomers } = await lazy.customers();
         const s = await withContext(values.data, (ctx) => importCustomers(ctx.db, file));
         printSummary(s, json);
         return;
       }
       if (kind !== 'twcs' && kind !== 'jsonl')
         throw new UsageError(`unknown import kind ${kind} (twcs, jsonl, customers)`);
+      const { ingestPosts } = await lazy.ingest();
+      const { importTwcs } = await lazy.twcs();
+      const { importJsonl } = await lazy.jsonl();
       const summary = await withContext(values.data, async (ctx) => {
         const sink = (posts: Parameters<typeof ingestPosts>[1]) => ingestPosts(ctx, posts, { keepAll: true });
         return kind === 'twcs'
@@ -168,6 +175,7 @@ export const commands: Record<string, Command> = {
       const [sub, email] = positionals;
       if (sub !== 'add' || !email)
         throw new UsageError('usage: earshot user add EMAIL --role ROLE [--password P]');
+      const { createUser, roleSchema } = await lazy.users();
       const role = roleSchema.safeParse(values.role);
       if (!role.success)
         throw new UsageError(
@@ -192,13 +200,13 @@ export const commands: Record<string, Command> = {
       const { values, positionals } = args(argv, { name: { type: 'string' } }, true);
       const [sub, email] = positionals;
       if (sub !== 'create' || !email) throw new UsageError('usage: earshot token create EMAIL');
+      const { createApiToken } = await lazy.users();
       const t = await withContext(values.data, (ctx) =>
         createApiToken(ctx.db, email, values.name ?? 'cli', { userId: null, label: 'cli' }),
       );
       process.stdout.write(`${t.token}\n`);
     },
   },
-  ...extraCommands,
 };
 
 function help(): string {
@@ -210,6 +218,7 @@ function help(): string {
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  Object.assign(commands, (await lazy.extra()).extraCommands);
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(help());
     return name ? 0 : 2;
