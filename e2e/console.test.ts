@@ -141,10 +141,11 @@ describe('agent console in a real browser', () => {
     await screenshot(page, 'case');
   });
 
-  it('moves the conversation to a private message', async () => {
+  it('moves the conversation to private: a short public note plus the private message', async () => {
     const caseId = page.url().split('/').pop()!;
     const reply = page.getByRole('textbox', { name: 'Reply' });
     await page.getByRole('radio', { name: 'Private' }).check();
+    expect(await page.getByRole('checkbox', { name: /move to private/ }).isChecked()).toBe(true);
     await reply.fill('Please send us your account number in this private chat so we can rebook the visit.');
     await page.getByRole('button', { name: 'Send' }).click();
     await page
@@ -152,13 +153,12 @@ describe('agent console in a real browser', () => {
       .filter({ hasText: 'rebook the visit' })
       .getByText('Private message')
       .waitFor();
-    await expect
-      .poll(async () =>
-        (await s.api<Outbox>(agent.token, 'GET', '/channels/sandbox/outbox')).body.items.map(
-          (i) => `${i.caseId}:${i.mode}`,
-        ),
-      )
-      .toContain(`${caseId}:private`);
+    const modes = async () =>
+      (await s.api<Outbox>(agent.token, 'GET', '/channels/sandbox/outbox')).body.items
+        .filter((i) => i.caseId === caseId)
+        .map((i) => i.mode)
+        .sort();
+    await expect.poll(modes).toEqual(['private', 'public', 'public']);
   });
 
   it('assigns and resolves with the buttons', async () => {

@@ -154,8 +154,16 @@ export type PastCase = {
   resolvedAt: string | null;
 };
 
+export type PresenceEntry = {
+  user: { id: string; name: string };
+  state: 'viewing' | 'typing';
+  since: string;
+};
+
 export type CaseDetail = CaseSummary & {
   version: number;
+  /** Who else is on the case (from the server's presence tracker), when the server reports it. */
+  presence?: PresenceEntry[];
   timeline: TimelineEntry[];
   person: Person | null;
   history: { cases: PastCase[]; interactions: Interaction[] } | null;

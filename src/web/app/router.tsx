@@ -64,9 +64,12 @@ export const listeningRoute = createRoute({
   component: lazyRouteComponent(() => import('../screens/listening/listening-screen.tsx'), 'ListeningScreen'),
 });
 
-const incidentsRoute = createRoute({
+export const incidentsRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/incidents',
+  validateSearch: (s: Record<string, unknown>): { incident?: string | undefined } => ({
+    incident: str(s.incident),
+  }),
   component: lazyRouteComponent(() => import('../screens/incidents/incidents-screen.tsx'), 'IncidentsScreen'),
 });
 

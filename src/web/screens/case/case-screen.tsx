@@ -17,6 +17,7 @@ import { channelName, dueState, titleCase } from '../../lib/format.ts';
 import { useHotkeys } from '../../lib/hotkeys.ts';
 import { AssignDialog } from './assign-dialog.tsx';
 import { CustomerPanel } from './customer-panel.tsx';
+import { IncidentButton } from './incident-button.tsx';
 import { ReplyComposer } from './reply-composer.tsx';
 import { Timeline } from './timeline.tsx';
 import { useCaseActions } from './use-case-actions.ts';
@@ -54,7 +55,7 @@ function CaseView({ c }: { c: CaseDetail }) {
   const actions = useCaseActions();
   const replyRef = useRef<HTMLTextAreaElement>(null);
   const [assigning, setAssigning] = useState(false);
-  const { others, typing } = usePresence(c.id, me.id);
+  const { others, typing } = usePresence(c.id, me.id, c.presence);
   const resolved = c.status === 'resolved' || c.status === 'closed';
 
   useEffect(() => {
@@ -110,6 +111,7 @@ function CaseView({ c }: { c: CaseDetail }) {
             ) : null}
             <TagsButton c={c} />
             <ServiceRecoveryButton c={c} />
+            <IncidentButton c={c} />
           </>
         ) : (
           <Notice tone="info">
@@ -173,6 +175,11 @@ function CaseHeader({ c, others }: { c: CaseDetail; others: Presence[] }) {
           {c.queue?.name ?? 'No queue'} · {c.assignee ? `Assigned to ${c.assignee.name}` : 'Unassigned'} ·
           opened <RelativeTime at={c.createdAt} />
         </span>
+        {c.incidentId ? (
+          <Link to="/incidents" search={{ incident: c.incidentId }} className="badge badge-danger">
+            Part of an incident
+          </Link>
+        ) : null}
         {c.tags.map((t) => (
           <Badge key={t} tone="neutral">
             #{t}

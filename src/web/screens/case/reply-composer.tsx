@@ -4,7 +4,7 @@ import { ApiError, api, errorMessage } from '../../api/client.ts';
 import { keys, useTemplates } from '../../api/queries.ts';
 import type { CaseDetail, PiiSpan, ReplyMode, User } from '../../api/types.ts';
 import { Button } from '../../components/button.tsx';
-import { TextArea } from '../../components/field.tsx';
+import { Checkbox, TextArea } from '../../components/field.tsx';
 import { Segmented } from '../../components/segmented.tsx';
 import { Notice } from '../../components/states.tsx';
 import { useToast } from '../../components/toast.tsx';
@@ -47,18 +47,32 @@ export function ReplyComposer({
   const count = countCharacters(text);
   const over = count > limit;
   const pii = usePiiCheck(text, c.channel, mode);
+  // Moving a public conversation to private says so publicly too, so the thread does not go silent.
+  const lastInbound = [...c.timeline].reverse().find((e) => e.kind === 'inbound');
+  const publicThread = Boolean(lastInbound?.post && !lastInbound.post.isPrivate) && c.channel !== 'email';
+  const [announce, setAnnounce] = useState(true);
+  const moving = mode === 'private' && publicThread && announce;
 
   const send = useMutation({
-    mutationFn: () =>
-      api.post<{ id: string; status: string; mode: ReplyMode; destination: Record<string, unknown> }>(
-        `/cases/${c.id}/replies`,
-        {
-          mode,
-          text,
-          idempotencyKey: key,
-          version: c.version,
-        },
-      ),
+    mutationFn: async () => {
+      if (moving) {
+        const r = await api.post<{ private: { destination: Record<string, unknown> } }>(
+          `/cases/${c.id}/move-private`,
+          {
+            text,
+            idempotencyKey: key,
+            version: c.version,
+          },
+        );
+        return r.private;
+      }
+      return api.post<{ destination: Record<string, unknown> }>(`/cases/${c.id}/replies`, {
+        mode,
+        text,
+        idempotencyKey: key,
+        version: c.version,
+      });
+    },
     onSuccess: (res) => {
       setText('');
       setKey(newKey());
@@ -67,7 +81,9 @@ export function ReplyComposer({
         (res.destination.email as string | undefined) ??
         (res.destination.handle ? `@${String(res.destination.handle)}` : 'the customer');
       toast.show(
-        `${mode === 'public' ? 'Public reply' : mode === 'private' ? 'Private message' : 'E-mail'} to ${to} queued`,
+        moving
+          ? `Moved to private: a public note and a private message to ${to} are queued`
+          : `${mode === 'public' ? 'Public reply' : mode === 'private' ? 'Private message' : 'E-mail'} to ${to} queued`,
       );
       void qc.invalidateQueries({ queryKey: keys.case(c.id) });
       void qc.invalidateQueries({ queryKey: keys.allCases });
@@ -132,6 +148,13 @@ export function ReplyComposer({
           if (e.key === 'Escape') (e.target as HTMLTextAreaElement).blur();
         }}
       />
+      {mode === 'private' && publicThread ? (
+        <Checkbox
+          label="Also reply publicly that we continue in a private message (move to private)"
+          checked={announce}
+          onChange={(e) => setAnnounce(e.target.checked)}
+        />
+      ) : null}
       {pii.length ? (
         <Notice tone={mode === 'public' ? 'danger' : 'warning'} role="alert">
           {mode === 'public' ? (

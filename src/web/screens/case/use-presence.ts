@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { live, useLiveEvents } from '../../api/live.ts';
+import type { PresenceEntry } from '../../api/types.ts';
 
 export type Presence = { id: string; name: string; state: 'viewing' | 'typing'; at: number };
 
@@ -11,9 +12,22 @@ const TYPING_MS = 6_000;
  * Who else has this case open, and who is typing a reply: announces this tab (viewing, typing,
  * left) and listens to the others. Entries expire when their heartbeat stops.
  */
-export function usePresence(caseId: string, me: string) {
+export function usePresence(caseId: string, me: string, initial: PresenceEntry[] = []) {
   const [others, setOthers] = useState<Map<string, Presence>>(new Map());
   const typingAt = useRef(0);
+
+  // Whoever was already there when the case was loaded (the server tracks presence too).
+  useEffect(() => {
+    if (!initial.length) return;
+    setOthers((m) => {
+      const next = new Map(m);
+      for (const p of initial) {
+        if (p.user.id !== me && !next.has(p.user.id))
+          next.set(p.user.id, { id: p.user.id, name: p.user.name, state: p.state, at: Date.now() });
+      }
+      return next;
+    });
+  }, [initial, me]);
 
   useEffect(() => {
     setOthers(new Map());
@@ -56,8 +70,6 @@ export function usePresence(caseId: string, me: string) {
       const next = new Map(m);
       if (state === 'left') next.delete(user.id);
       else {
-        // Answer a newcomer once so they see us too.
-        if (!m.has(user.id)) live.send({ type: 'presence', caseId, state: 'viewing' });
         next.set(user.id, { id: user.id, name: user.name ?? 'Someone', state, at: Date.now() });
       }
       return next;
