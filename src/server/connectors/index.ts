@@ -1,7 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { registerChannelConfig } from '../modules/channels/channel-config.ts';
-import { registerReader } from './registry.ts';
+import { emailConfigSchema } from './email/email-config.ts';
+import { readEmail } from './email/read-email.ts';
+import { sendEmail } from './email/send-email.ts';
+import { registerReader, registerSender } from './registry.ts';
 import { readRss, rssConfigSchema } from './rss/rss-reader.ts';
 import { registerSandboxSender } from './sandbox/sandbox-sender.ts';
 import { webhookConfigSchema, webhookRoutes } from './webhook/webhook.routes.ts';
@@ -12,6 +15,9 @@ export function registerConnectors(): void {
   registerChannelConfig('webhook', webhookConfigSchema);
   registerChannelConfig('rss', rssConfigSchema);
   registerReader('rss', readRss);
+  registerChannelConfig('email', emailConfigSchema);
+  registerReader('email', readEmail);
+  registerSender('email', sendEmail);
 }
 
 /** HTTP routes that connectors need (inbound webhooks). */

@@ -143,7 +143,7 @@ describe.each(drivers)('ingestion scheduler on %s', (driver) => {
     expect(stored.map((p) => p.externalId).sort()).toEqual(
       Array.from({ length: 8 }, (_, i) => `ev-${i}`).sort(),
     );
-    expect(((await channelRow(t, id)).health as { duplicates: number }).duplicates).toBe(5);
+    expect(((await channelRow(t, id)).health as unknown as { duplicates: number }).duplicates).toBe(5);
   });
 
   it('resumes after a restart from the stored cursor, and stops a disabled channel', async () => {

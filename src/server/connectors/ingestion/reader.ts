@@ -21,8 +21,9 @@ export type ReaderSession = {
    * Hands posts to ingest and, once they are durably stored (or deliberately dropped), stores
    * `cursor` on the channel row and records success. A crash before this returns re-reads the
    * same posts from the previous cursor: at-least-once, made exactly-once by ingest's dedupe.
+   * `skipped` counts items the connector dropped on purpose (auto-replies, …) as dropped.
    */
-  commit(posts: NormalisedPostInput[], cursor: Cursor): Promise<IngestOutcome[]>;
+  commit(posts: NormalisedPostInput[], cursor: Cursor, opts?: { skipped?: number }): Promise<IngestOutcome[]>;
   /** Stores the cursor without ingesting (progress through items that were all skipped, feed state). */
   saveCursor(cursor: Cursor): Promise<void>;
   /** Shows `backfilling` in the channel's health while catching up after downtime. */

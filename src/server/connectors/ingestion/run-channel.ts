@@ -138,7 +138,7 @@ function makeSession(
     signal,
     log,
     http,
-    async commit(input, cursor) {
+    async commit(input, cursor, opts = {}) {
       const valid: NormalisedPost[] = [];
       let invalid = 0;
       for (const p of input) {
@@ -154,7 +154,7 @@ function makeSession(
         }
       }
       const outcomes = valid.length ? await ingestPosts(ctx, valid, { channelId: channel.id }) : [];
-      const counts = { stored: 0, duplicates: 0, dropped: 0, invalid };
+      const counts = { stored: 0, duplicates: 0, dropped: opts.skipped ?? 0, invalid };
       for (const o of outcomes) {
         if (o.outcome === 'stored') counts.stored++;
         else if (o.outcome === 'duplicate') counts.duplicates++;

@@ -141,3 +141,37 @@ export async function channelRow(t: TestApp, id: string) {
 export async function postsOf(t: TestApp, channel: string) {
   return t.ctx.db.select().from(posts).where(eq(posts.channel, channel));
 }
+
+export type CapturedMail = { envelope: { from: string; to: string[] }; raw: Buffer };
+
+/** A local SMTP server (smtp-server) that records every message it is sent. */
+export async function startSmtpSink(): Promise<{
+  port: number;
+  messages: CapturedMail[];
+  close: () => Promise<void>;
+}> {
+  const { SMTPServer } = await import('smtp-server');
+  const messages: CapturedMail[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, session, cb) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        messages.push({
+          envelope: {
+            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+            to: session.envelope.rcptTo.map((r) => r.address),
+          },
+          raw: Buffer.concat(chunks),
+        });
+        cb();
+      });
+    },
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const { port } = (server as unknown as { server: Server }).server.address() as AddressInfo;
+  return { port, messages, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
