@@ -24,10 +24,26 @@ describe('agent console in a real browser', () => {
   beforeAll(async () => {
     [s, browser] = await Promise.all([startServer(), launchBrowser()]);
     agent = await s.user('agent', 'ada.agent@test.example');
+    // The company's customer record for the author of the missed-appointment post.
+    const manager = await s.user('manager', 'mo.manager@test.example');
+    const upsert = await s.api(manager.token, 'PUT', '/customer-accounts', {
+      accounts: [
+        {
+          accountNumber: 'NW-777001',
+          name: 'Grace Hopper',
+          plan: 'Internet 300',
+          knownHandles: [{ channel: 'sandbox', handle: 'gracehopper' }],
+        },
+      ],
+    });
+    expect(upsert.status).toBe(200);
     await s.ingest(agent.token, [
       brandPost('@northwindcares my modem keeps rebooting every hour', { createdAt: minutesAgo(30) }),
       brandPost('@northwindcares why is my bill $40 higher this month?', { createdAt: minutesAgo(20) }),
-      brandPost('@northwindcares the technician never showed up today', { createdAt: minutesAgo(10) }),
+      brandPost('@northwindcares the technician never showed up today', {
+        createdAt: minutesAgo(10),
+        author: { externalId: 'grace-1', handle: 'gracehopper' },
+      }),
     ]);
     // The company made an error on the most recent one: service recovery puts it first.
     const missed = (await cases()).find((c) => c.preview.includes('technician'))!.id;
@@ -123,8 +139,15 @@ describe('agent console in a real browser', () => {
     await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('TEXTAREA');
     await page.getByRole('radio', { name: 'Public' }).check();
     await page.getByRole('textbox', { name: 'Reply' }).fill('Sorry about the missed visit. We are on it.');
-    await expect.poll(() => page.getByText(/\d+ \/ 280/).textContent()).toContain('43 / 280');
-    await page.getByRole('button', { name: 'Send' }).click();
+    await expect
+      .poll(() =>
+        page
+          .getByText(/\d+ characters/)
+          .first()
+          .textContent(),
+      )
+      .toContain('43 characters');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
     await page
       .getByRole('listitem')
       .filter({ hasText: 'Sorry about the missed visit' })
@@ -141,13 +164,38 @@ describe('agent console in a real browser', () => {
     await screenshot(page, 'case');
   });
 
+  it('shows the linked account, and warns about personal data before a public reply', async () => {
+    await page.keyboard.press('u');
+    await inbox()
+      .getByRole('listitem')
+      .filter({ hasText: 'technician never showed up' })
+      .getByRole('link')
+      .click();
+    const customer = page.getByRole('complementary', { name: 'Customer' });
+    await customer.getByText('Grace Hopper').waitFor();
+    expect(await customer.textContent()).toContain('NW-777001');
+    expect(await customer.textContent()).toContain('From the customer import');
+
+    await page.getByRole('radio', { name: 'Public' }).check();
+    await page
+      .getByRole('textbox', { name: 'Reply' })
+      .fill('Hi Grace, I credited account NW-777001 for the missed visit.');
+    const warning = page.getByRole('alert').filter({ hasText: 'personal data' });
+    await warning.waitFor();
+    expect(await warning.textContent()).toContain('account_number');
+    expect(await page.getByRole('button', { name: 'Send', exact: true }).isDisabled()).toBe(true);
+    await warning.getByRole('button', { name: 'Send it privately instead' }).click();
+    expect(await page.getByRole('radio', { name: 'Private' }).isChecked()).toBe(true);
+    await page.getByRole('textbox', { name: 'Reply' }).fill('');
+  });
+
   it('moves the conversation to private: a short public note plus the private message', async () => {
     const caseId = page.url().split('/').pop()!;
     const reply = page.getByRole('textbox', { name: 'Reply' });
     await page.getByRole('radio', { name: 'Private' }).check();
     expect(await page.getByRole('checkbox', { name: /move to private/ }).isChecked()).toBe(true);
     await reply.fill('Please send us your account number in this private chat so we can rebook the visit.');
-    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
     await page
       .getByRole('listitem')
       .filter({ hasText: 'rebook the visit' })
@@ -158,7 +206,7 @@ describe('agent console in a real browser', () => {
         .filter((i) => i.caseId === caseId)
         .map((i) => i.mode)
         .sort();
-    await expect.poll(modes).toEqual(['private', 'public', 'public']);
+    await expect.poll(modes).toEqual(['private', 'public']);
   });
 
   it('assigns and resolves with the buttons', async () => {

@@ -37,7 +37,7 @@ describe('the console for the whole organisation, in a real browser', () => {
     await page.getByText('my router lights are blinking orange').first().waitFor();
     await page.getByText(/read-only access \(viewer\)/).waitFor();
     expect(await page.getByRole('textbox', { name: 'Reply' }).count()).toBe(0);
-    expect(await page.getByRole('button', { name: 'Send' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Send', exact: true }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Resolve' }).count()).toBe(0);
     await screenshot(page, 'case-viewer');
     expect(errors).toEqual([]);

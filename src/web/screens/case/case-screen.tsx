@@ -128,7 +128,7 @@ function CaseView({ c }: { c: CaseDetail }) {
               {c.status === 'closed' ? (
                 <Notice tone="info">This case is closed. Reopen it to reply.</Notice>
               ) : (
-                <ReplyComposer c={c} me={me} textRef={replyRef} onTyping={typing} />
+                <ReplyComposer c={c} textRef={replyRef} onTyping={typing} />
               )}
               <NoteForm c={c} />
             </>

@@ -2,14 +2,13 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, type Ref, useEffect, useState } from 'react';
 import { ApiError, api, errorMessage } from '../../api/client.ts';
 import { keys, useTemplates } from '../../api/queries.ts';
-import type { CaseDetail, PiiSpan, ReplyMode, User } from '../../api/types.ts';
+import type { CaseDetail, PiiSpan, ReplyMode } from '../../api/types.ts';
 import { Button } from '../../components/button.tsx';
 import { Checkbox, TextArea } from '../../components/field.tsx';
 import { Segmented } from '../../components/segmented.tsx';
 import { Notice } from '../../components/states.tsx';
 import { useToast } from '../../components/toast.tsx';
-import { countCharacters, replyLimit } from '../../lib/channel-limits.ts';
-import { fillTemplate } from '../../lib/fill-template.ts';
+import { countCharacters } from '../../lib/count-characters.ts';
 import { channelName } from '../../lib/format.ts';
 
 const MODES: { value: ReplyMode; label: string; hint: string }[] = [
@@ -27,12 +26,10 @@ const newKey = () => crypto.randomUUID();
  */
 export function ReplyComposer({
   c,
-  me,
   textRef,
   onTyping,
 }: {
   c: CaseDetail;
-  me: User;
   textRef: Ref<HTMLTextAreaElement>;
   onTyping: () => void;
 }) {
@@ -43,10 +40,11 @@ export function ReplyComposer({
   const [key, setKey] = useState(newKey);
   const [error, setError] = useState<ApiError | null>(null);
   const templates = useTemplates();
-  const limit = replyLimit(c.channel, mode);
+  const check = useReplyCheck(c.id, text, mode);
+  const pii = check.pii;
+  const limit = check.limit;
   const count = countCharacters(text);
-  const over = count > limit;
-  const pii = usePiiCheck(text, c.channel, mode);
+  const over = limit !== null && count > limit;
   // Moving a public conversation to private says so publicly too, so the thread does not go silent.
   const lastInbound = [...c.timeline].reverse().find((e) => e.kind === 'inbound');
   const publicThread = Boolean(lastInbound?.post && !lastInbound.post.isPrivate) && c.channel !== 'email';
@@ -91,6 +89,15 @@ export function ReplyComposer({
     onError: (e) => setError(e instanceof ApiError ? e : new ApiError(0, 'unknown', errorMessage(e))),
   });
 
+  const insertTemplate = useMutation({
+    mutationFn: (id: string) => api.post<{ text: string }>(`/templates/${id}/render`, { caseId: c.id, mode }),
+    onSuccess: (r) => {
+      setText((cur) => (cur.trim() ? `${cur}\n${r.text}` : r.text));
+      onTyping();
+    },
+    onError: (e) => toast.show(errorMessage(e), 'danger'),
+  });
+
   function submit(e?: FormEvent) {
     e?.preventDefault();
     if (!text.trim() || over || send.isPending) return;
@@ -118,7 +125,7 @@ export function ReplyComposer({
               value=""
               onChange={(e) => {
                 const t = fitting.find((x) => x.id === e.target.value);
-                if (t) setText((cur) => (cur ? `${cur}\n` : '') + fillTemplate(t.body, { c, me }));
+                if (t) insertTemplate.mutate(t.id);
               }}
             >
               <option value="">Insert a template…</option>
@@ -190,11 +197,19 @@ export function ReplyComposer({
       ) : null}
       <div className="composer-foot">
         <span
-          className={over ? 'char-count over' : count > limit * 0.9 ? 'char-count near' : 'char-count'}
+          className={
+            over
+              ? 'char-count over'
+              : limit !== null && count > limit * 0.9
+                ? 'char-count near'
+                : 'char-count'
+          }
           aria-live="polite"
         >
-          {count} / {limit.toLocaleString('en-US')}{' '}
-          <span className="muted">characters on {channelName(c.channel)}</span>
+          {limit === null ? `${count} characters` : `${count} / ${limit.toLocaleString('en-US')} characters`}{' '}
+          <span className="muted">
+            {limit === null ? '(no length limit here)' : `on ${channelName(c.channel)}`}
+          </span>
         </span>
         <Button
           type="submit"
@@ -209,19 +224,31 @@ export function ReplyComposer({
   );
 }
 
-/** Asks the server's PII detector about the draft, after a short pause in typing. */
-function usePiiCheck(text: string, channel: string, mode: ReplyMode): PiiSpan[] {
+/**
+ * Asks the server's PII guard and length limits about the draft (the same checks sending
+ * enforces), after a short pause in typing; the last answer stays while the next is on its way.
+ */
+function useReplyCheck(
+  caseId: string,
+  text: string,
+  mode: ReplyMode,
+): { pii: PiiSpan[]; limit: number | null } {
   const [debounced, setDebounced] = useState(text);
   useEffect(() => {
     const t = setTimeout(() => setDebounced(text), 300);
     return () => clearTimeout(t);
   }, [text]);
   const q = useQuery({
-    queryKey: ['reply-check', channel, debounced],
-    queryFn: () => api.post<{ pii: PiiSpan[] }>('/console/reply-check', { text: debounced, channel, mode }),
-    enabled: debounced.trim().length > 0,
+    queryKey: ['reply-check', caseId, mode, debounced],
+    queryFn: () =>
+      api.post<{ pii: PiiSpan[]; limit: number | null }>('/console/reply-check', {
+        caseId,
+        text: debounced,
+        mode,
+      }),
     staleTime: Number.POSITIVE_INFINITY,
+    placeholderData: (prev) => prev,
     retry: false,
   });
-  return debounced.trim() && text.trim() ? (q.data?.pii ?? []) : [];
+  return { pii: text.trim() && debounced.trim() ? (q.data?.pii ?? []) : [], limit: q.data?.limit ?? null };
 }
