@@ -47,10 +47,13 @@ describe.each(drivers)('case lifecycle on %s', (driver) => {
 
   it('merges duplicate cases into one timeline and closes the others (audited)', async () => {
     const [a, b] = await t.ingest(
-      { author: { externalId: 'dup-a', handle: 'dupa' }, text: '@northwindcares cable box dead (merge a)' },
+      {
+        author: { externalId: 'dup-a', handle: 'dupa' },
+        text: '@northwindcares my cable box is broken (merge a)',
+      },
       {
         author: { externalId: 'dup-b', handle: 'dupb' },
-        text: '@northwindcares my cable box is dead too (merge b)',
+        text: '@northwindcares my cable box is broken too (merge b)',
       },
     );
     const target = await t.caseOf(a!.externalId);
@@ -184,7 +187,7 @@ describe.each(drivers)('case lifecycle on %s', (driver) => {
   });
 
   it('guards every case route: 401 without credentials, 403 for roles not allowed, 400 naming the field', async () => {
-    const [p] = await t.ingest({ text: '@northwindcares roles check' });
+    const [p] = await t.ingest({ text: '@northwindcares my router is broken (roles check)' });
     const caseId = await t.caseOf(p!.externalId);
     const viewer = await t.as('viewer');
     const noAuth = await t.app.inject({

@@ -78,7 +78,7 @@ describe.each(drivers)('per-queue SLAs on %s', (driver) => {
   it('warns once before the first-response deadline, then marks the breach once', async () => {
     const created = new Date(Date.now() - 60_000);
     const [p] = await t.ingest({
-      text: '@northwindcares slaprobe nothing works',
+      text: '@northwindcares slaprobe my modem is broken',
       createdAt: created.toISOString(),
     });
     const caseId = await t.caseOf(p!.externalId);

@@ -43,7 +43,7 @@ describe.each(drivers)('organisation-wide hand-off on %s', (driver) => {
     expect(mine.body.handedOver.map((c: Summary) => c.id)).toEqual([caseId]);
 
     // The care team works it; the contributor sees where it stands.
-    const [other] = await t.ingest({ text: '@northwindcares unrelated case' });
+    const [other] = await t.ingest({ text: '@northwindcares my wifi is broken (unrelated case)' });
     const otherId = await t.caseOf(other!.externalId);
     await agent.call('POST', `/api/v1/cases/${caseId}/status`, { status: 'pending' });
     const list = (await contributor.call('GET', '/api/v1/cases')).body.items as Summary[];

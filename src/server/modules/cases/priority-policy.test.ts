@@ -70,7 +70,7 @@ describe.each(drivers)('the fair priority policy on %s', (driver) => {
     const agent = await t.as('agent');
     const base = Date.now() - 5 * 60_000;
     const [first, second] = await t.ingest(
-      { text: '@northwindcares question about my plan (sr first)', createdAt: new Date(base).toISOString() },
+      { text: '@northwindcares my bill is wrong (sr first)', createdAt: new Date(base).toISOString() },
       {
         text: '@northwindcares technician never showed up (sr second)',
         createdAt: new Date(base + 30_000).toISOString(),

@@ -32,7 +32,11 @@ export async function recomputeOpenPriorities(db: Db, batch = 1000): Promise<num
     if (!rows.length) return n;
     for (const c of rows) {
       const p = computePriority(c, policy);
-      if (p.priorityRank !== c.priorityRank || p.dueAt?.getTime() !== c.dueAt?.getTime() || JSON.stringify(p.priorityReasons) !== JSON.stringify(c.priorityReasons)) {
+      if (
+        p.priorityRank !== c.priorityRank ||
+        p.dueAt?.getTime() !== c.dueAt?.getTime() ||
+        JSON.stringify(p.priorityReasons) !== JSON.stringify(c.priorityReasons)
+      ) {
         await db.update(cases).set(p).where(eq(cases.id, c.id));
         n++;
       }
