@@ -10,7 +10,10 @@
 /** The folded text; `start`/`end` are null when folding kept every offset (the common case). */
 export type FoldedText = {
   folded: string;
-  /** For folded index j: the original UTF-16 offset of the character it came from. */
+  /**
+   * For folded index j: the original UTF-16 offset of the character it came from. The maps are
+   * shared buffers, valid until the next call (tokenizing reads them at once; no copy per post).
+   */
   start: Int32Array | null;
   /** For folded index j: the original UTF-16 offset just after that character (and its dropped marks). */
   end: Int32Array | null;
@@ -159,5 +162,5 @@ function foldWithMap(text: string): FoldedText {
     runStart = i;
   }
   if (runStart < n) parts.push(text.slice(runStart).toLowerCase());
-  return { folded: parts.join(''), start: startBuf.slice(0, j), end: endBuf.slice(0, j) };
+  return { folded: parts.join(''), start: startBuf, end: endBuf };
 }

@@ -1,5 +1,6 @@
 /** Turns flat `[start, end, start, end, …]` marks into sorted, non-overlapping `[start, end]` spans. */
 export function mergeHighlights(marks: readonly number[]): [number, number][] {
+  if (marks.length === 2) return marks[0]! >= 0 && marks[1]! > marks[0]! ? [[marks[0]!, marks[1]!]] : [];
   const pairs: [number, number][] = [];
   for (let k = 0; k + 1 < marks.length; k += 2) {
     const s = marks[k]!;

@@ -1,17 +1,36 @@
+import { emitProgram, runProgram } from './compile-program.ts';
 import { type Compiled, compileQuery, MatchState } from './compile-query.ts';
 import { extractRequiredTerms, guessTermCost, type RequiredTerm } from './extract-required-terms.ts';
 import { foldText } from './fold-text.ts';
+import { KeyFilter } from './key-filter.ts';
 import { mergeHighlights } from './merge-highlights.ts';
 import { parseQuery } from './parse-query.ts';
 import type { QueryNode, TermToken } from './query-ast.ts';
-import { EXACT_KEY, exactKey, keysOfToken, type MatchPost, postFieldKeys } from './token-keys.ts';
+import {
+  attributeKeys,
+  EXACT_KEY,
+  exactKey,
+  keysOfToken,
+  linkedSiteKeys,
+  type MatchPost,
+} from './token-keys.ts';
 import type { Token } from './tokenize.ts';
 import { type PostTokens, tokenizePost } from './tokenize-post.ts';
 
 /** A query that matched a post, and the ranges of the post's text that made it match. */
 export type MatchHit = { id: string; highlights: [number, number][] };
 
-type Slot = { id: string; node: QueryNode; compiled: Compiled; required: RequiredTerm[]; exactTerms: number };
+type Slot = {
+  id: string;
+  node: QueryNode;
+  /** The boolean skeleton, run for every candidate (see compile-program.ts). */
+  code: Int32Array;
+  calls: Compiled[];
+  /** The full compiled tree, used for highlights once a query matched. */
+  compiled: Compiled;
+  required: RequiredTerm[];
+  exactTerms: number;
+};
 
 /**
  * What the matcher memoises per token (or attribute) value: the interned keys it produces, the
@@ -58,7 +77,14 @@ export class QueryMatcher {
   private readonly urlCache = new Map<string, Entry>();
   private readonly emailCache = new Map<string, Entry>();
   private readonly keyCache = new Map<string, Entry>();
+  /** Per raw attribute value (author handle, author id, channel, language): no string building per post. */
+  private readonly handleCache = new Map<string, Entry>();
+  private readonly authorIdCache = new Map<string, Entry>();
+  private readonly channelCache = new Map<string, Entry>();
+  private readonly langCache = new Map<string, Entry>();
   private readonly state = new MatchState();
+  /** Which plain tokens can matter at all (see key-filter.ts). */
+  private readonly filter = new KeyFilter();
   private candidateGen = new Int32Array(64);
   private readonly candidates: number[] = [];
   private posts = 0;
@@ -82,12 +108,23 @@ export class QueryMatcher {
   add(id: string, query: string | QueryNode): void {
     const node = typeof query === 'string' ? parseQuery(query) : query;
     const compiled = compileQuery(node, this.intern);
+    const program: number[] = [];
+    const calls: Compiled[] = [];
+    emitProgram(node, this.intern, calls, program);
     const required = extractRequiredTerms(node, this.cost);
     if (!required) throw new Error(`Query "${id}" could match posts without any of its terms`);
     this.remove(id);
     const exact = exactTermKeys(node);
     const slot = this.free.pop() ?? this.slots.length;
-    this.slots[slot] = { id, node, compiled, required, exactTerms: exact.length };
+    this.slots[slot] = {
+      id,
+      node,
+      code: Int32Array.from(program),
+      calls,
+      compiled,
+      required,
+      exactTerms: exact.length,
+    };
     this.byId.set(id, slot);
     this.countExact(exact, 1);
     this.index(slot, required);
@@ -114,20 +151,20 @@ export class QueryMatcher {
   }
 
   /** The stored queries that match the post, with highlight ranges in `post.text`. */
-  match(post: MatchPost, options: { highlights?: boolean } = {}): MatchHit[] {
+  match(post: MatchPost, options?: { highlights?: boolean }): MatchHit[] {
     return this.matchTokens(post, tokenizePost(post), options);
   }
 
   /** Like `match`, for a post already tokenized with `tokenizePost`. */
-  matchTokens(post: MatchPost, tokenized: PostTokens, options: { highlights?: boolean } = {}): MatchHit[] {
+  matchTokens(post: MatchPost, tokenized: PostTokens, options?: { highlights?: boolean }): MatchHit[] {
     if (++this.posts === this.nextReindex) this.reindex();
     this.collect(post, tokenized);
     const st = this.state;
     const hits: MatchHit[] = [];
-    const withHighlights = options.highlights !== false;
+    const withHighlights = options?.highlights !== false;
     for (const slot of this.candidates) {
       const s = this.slots[slot]!;
-      if (!s.compiled.test(st)) continue;
+      if (!runProgram(s.code, 0, st, s.calls)) continue;
       if (!withHighlights) {
         hits.push({ id: s.id, highlights: [] });
         continue;
@@ -152,7 +189,9 @@ export class QueryMatcher {
     this.candidates.length = 0;
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i]!;
-      const cache = t.kind === 'url' ? this.urlCache : t.kind === 'email' ? this.emailCache : this.plainCache;
+      const plain = t.kind !== 'url' && t.kind !== 'email';
+      if (plain && this.exactPrefixes === 0 && !this.filter.mayMatter(t.norm)) continue;
+      const cache = plain ? this.plainCache : t.kind === 'url' ? this.urlCache : this.emailCache;
       let e = cache.get(t.norm);
       if (e === undefined) e = this.lookup(cache, t.norm, keysOfToken(t), t);
       if (e === NOTHING) continue;
@@ -162,8 +201,28 @@ export class QueryMatcher {
         if (k !== null) this.apply(this.keyCache.get(k) ?? this.lookup(this.keyCache, k, [k], null), i);
       }
     }
-    for (const k of postFieldKeys(post))
-      this.apply(this.keyCache.get(k) ?? this.lookup(this.keyCache, k, [k], null), -1);
+    const { handle, externalId } = post.author;
+    this.apply(this.handleCache.get(handle) ?? this.lookupField(this.handleCache, handle, 'author'), -1);
+    if (externalId !== handle) {
+      this.apply(
+        this.authorIdCache.get(externalId) ?? this.lookupField(this.authorIdCache, externalId, 'author'),
+        -1,
+      );
+    }
+    this.apply(
+      this.channelCache.get(post.channel) ?? this.lookupField(this.channelCache, post.channel, 'channel'),
+      -1,
+    );
+    if (post.lang)
+      this.apply(this.langCache.get(post.lang) ?? this.lookupField(this.langCache, post.lang, 'lang'), -1);
+    if (post.url || post.links?.length) {
+      for (const k of linkedSiteKeys(post))
+        this.apply(this.keyCache.get(k) ?? this.lookup(this.keyCache, k, [k], null), -1);
+    }
+  }
+
+  private lookupField(cache: Map<string, Entry>, raw: string, field: 'author' | 'channel' | 'lang'): Entry {
+    return this.lookup(cache, raw, attributeKeys(field, raw), null);
   }
 
   private countExact(terms: TermToken[], delta: 1 | -1): void {
@@ -173,6 +232,7 @@ export class QueryMatcher {
         continue;
       }
       const norm = foldText(t.key.slice(EXACT_KEY.length)).folded;
+      if (delta > 0) this.filter.addKey(norm);
       const n = (this.exactNorms.get(norm) ?? 0) + delta;
       if (n > 0) this.exactNorms.set(norm, n);
       else this.exactNorms.delete(norm);
@@ -220,10 +280,7 @@ export class QueryMatcher {
       (this.exactPrefixes > 0 || this.exactNorms.has(token.norm));
     let entry = NOTHING;
     if (terms || prefixes || exact) {
-      const set = new Set<number>();
-      if (terms) for (const t of terms) for (const q of this.termQueries[t]!) set.add(q);
-      if (prefixes) for (const p of prefixes) for (const q of this.prefixQueries[p]!) set.add(q);
-      entry = { terms, prefixes, candidates: set.size ? [...set] : null, exact };
+      entry = { terms, prefixes, candidates: this.candidatesOf(terms, prefixes), exact };
     }
     if (cache.size >= CACHE_LIMIT) cache.clear();
     cache.set(cacheKey, entry);
@@ -235,6 +292,10 @@ export class QueryMatcher {
     this.urlCache.clear();
     this.emailCache.clear();
     this.keyCache.clear();
+    this.handleCache.clear();
+    this.authorIdCache.clear();
+    this.channelCache.clear();
+    this.langCache.clear();
   }
 
   private index(slot: number, required: RequiredTerm[]): void {
@@ -280,7 +341,33 @@ export class QueryMatcher {
       s.required = required;
       changed = true;
     }
-    if (changed) this.clearCaches();
+    if (changed) this.refreshCandidates();
+  }
+
+  /** Recomputes the memoised candidate lists after required terms moved (keys stay valid). */
+  private refreshCandidates(): void {
+    const caches = [
+      this.plainCache,
+      this.urlCache,
+      this.emailCache,
+      this.keyCache,
+      this.handleCache,
+      this.authorIdCache,
+      this.channelCache,
+      this.langCache,
+    ];
+    for (const cache of caches) {
+      for (const e of cache.values()) {
+        if (e !== NOTHING) e.candidates = this.candidatesOf(e.terms, e.prefixes);
+      }
+    }
+  }
+
+  private candidatesOf(terms: number[] | null, prefixes: number[] | null): number[] | null {
+    const set = new Set<number>();
+    if (terms) for (const t of terms) for (const q of this.termQueries[t]!) set.add(q);
+    if (prefixes) for (const p of prefixes) for (const q of this.prefixQueries[p]!) set.add(q);
+    return set.size ? [...set] : null;
   }
 
   private internTerm(key: string): number {
@@ -288,6 +375,7 @@ export class QueryMatcher {
     if (id === undefined) {
       id = this.terms.size;
       this.terms.set(key, id);
+      this.filter.addKey(key);
       this.termQueries.push([]);
       this.state.reserve(this.terms.size, this.prefixes.size);
     }
@@ -299,6 +387,7 @@ export class QueryMatcher {
     if (id === undefined) {
       id = this.prefixes.size;
       this.prefixes.set(prefix, id);
+      this.filter.addPrefix(prefix);
       this.prefixQueries.push([]);
       this.state.reserve(this.terms.size, this.prefixes.size);
       if (!this.prefixLengths.includes(prefix.length)) {

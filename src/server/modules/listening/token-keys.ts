@@ -101,22 +101,34 @@ export function keysOfToken(token: Token): string[] {
   return out;
 }
 
-/** The keys of a post's attributes: author (handle and id), channel, language, linked sites. */
-export function postFieldKeys(post: MatchPost): string[] {
+/** The keys of one attribute value: an author handle or id, a channel, a language. */
+export function attributeKeys(field: 'author' | 'channel' | 'lang', raw: string): string[] {
+  const v = raw.toLowerCase();
+  if (field === 'author') return [FIELD_CODE.author + (v.startsWith('@') ? v.slice(1) : v)];
+  if (field === 'channel') return [FIELD_CODE.channel + v];
+  const lang = v.replace(/_/g, '-');
+  const dash = lang.indexOf('-');
+  return dash > 0
+    ? [FIELD_CODE.lang + lang, FIELD_CODE.lang + lang.slice(0, dash)]
+    : [FIELD_CODE.lang + lang];
+}
+
+/** The `site:` keys of the post's own URL and its links. */
+export function linkedSiteKeys(post: MatchPost): string[] {
   const out: string[] = [];
-  const handle = post.author.handle.toLowerCase();
-  out.push(FIELD_CODE.author + (handle.startsWith('@') ? handle.slice(1) : handle));
-  const ext = post.author.externalId.toLowerCase();
-  if (ext !== handle) out.push(FIELD_CODE.author + ext);
-  out.push(FIELD_CODE.channel + post.channel.toLowerCase());
-  if (post.lang) {
-    const lang = post.lang.toLowerCase().replace(/_/g, '-');
-    out.push(FIELD_CODE.lang + lang);
-    const dash = lang.indexOf('-');
-    if (dash > 0) out.push(FIELD_CODE.lang + lang.slice(0, dash));
-  }
   if (post.url) pushDomainKeys(FIELD_CODE.site, hostOf(post.url), out);
   if (post.links) for (const link of post.links) pushDomainKeys(FIELD_CODE.site, hostOf(link), out);
+  return out;
+}
+
+/** The keys of a post's attributes: author (handle and id), channel, language, linked sites. */
+export function postFieldKeys(post: MatchPost): string[] {
+  const out = attributeKeys('author', post.author.handle);
+  if (post.author.externalId !== post.author.handle)
+    out.push(...attributeKeys('author', post.author.externalId));
+  out.push(...attributeKeys('channel', post.channel));
+  if (post.lang) out.push(...attributeKeys('lang', post.lang));
+  out.push(...linkedSiteKeys(post));
   return out;
 }
 
