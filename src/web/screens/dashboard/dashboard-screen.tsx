@@ -100,7 +100,7 @@ export function DashboardScreen() {
       ) : q.isError ? (
         <ErrorState error={q.error} onRetry={() => q.refetch()} />
       ) : (
-        <Dashboard s={q.data} />
+        <Dashboard s={q.data} range={range} />
       )}
     </div>
   );
@@ -116,9 +116,34 @@ function Kpi({ label, value, sub }: { label: string; value: string; sub?: string
   );
 }
 
-function Dashboard({ s }: { s: Summary }) {
+/** Every day of the range, with the days without activity as zeros (the API lists active days only). */
+function fillDays(s: Summary, range: { from: string; to: string }): Summary['byDay'] {
+  const byDay = new Map(s.byDay.map((d) => [d.day, d]));
+  const out: Summary['byDay'] = [];
+  const end = new Date(range.to);
+  for (let d = new Date(range.from); d <= end; d.setDate(d.getDate() + 1)) {
+    const day = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    out.push(
+      byDay.get(day) ?? {
+        day,
+        inbound: 0,
+        outbound: 0,
+        addressedToBrand: 0,
+        actionable: 0,
+        responded: 0,
+        conversations: 0,
+        responseRate: 0,
+        firstResponseSeconds: { median: null, p90: null },
+      },
+    );
+  }
+  return out;
+}
+
+function Dashboard({ s: raw, range }: { s: Summary; range: { from: string; to: string } }) {
+  const s = useMemo(() => ({ ...raw, byDay: fillDays(raw, range) }), [raw, range]);
   const t = s.totals;
-  const days = s.byDay.map((d) => d.day.slice(5));
+  const days = useMemo(() => s.byDay.map((d) => d.day.slice(5)), [s]);
   const volume = useMemo(
     () => ({
       tooltip: { trigger: 'axis' },

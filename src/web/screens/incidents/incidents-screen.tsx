@@ -168,7 +168,7 @@ function IncidentDetailView({ id, canWork }: { id: string; canWork: boolean }) {
   if (q.isPending) return <LoadingState />;
   if (q.isError) return <ErrorState error={q.error} onRetry={() => q.refetch()} />;
   const i = q.data;
-  const active = i.status === 'open' || i.status === 'suggested';
+  const active = i.status === 'open';
   function submit(e: FormEvent) {
     e.preventDefault();
     if (text.trim()) update.mutate();
