@@ -1,124 +1,124 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db/client.ts';
-import { slaOf } from '../cases/case-sla.ts';
 import { cases } from '../cases/cases.schema.ts';
-import { businessSecondsBetween } from '../routing/business-hours.ts';
+import { businessSecondsBetween, type Calendar } from '../routing/business-hours.ts';
+import { teams } from '../users/users.schema.ts';
 import { analyticsCaseFacts } from './analytics.schema.ts';
-import { addToRollups, markCounted } from './update-rollups.ts';
+import { addToRollups, markCounted, type RollupDelta } from './update-rollups.ts';
 
-type Facts = typeof analyticsCaseFacts.$inferSelect;
-const OPEN = new Set(['new', 'open', 'pending']);
+const OPEN = ['new', 'open', 'pending'];
+export const ROUND_THE_CLOCK: Calendar = { timezone: 'UTC', hours: {}, holidays: [] };
 
 /**
- * The case's facts row, created (and the case counted as opened, or as outreach) the first time
- * an event names the case. Locks the row for the rest of the transaction.
+ * Writes the case's facts row from the case (status, queue, assignee: the backlog) and returns it;
+ * the first time, the case is counted as opened (or as outreach) in the hour it opened. Call
+ * inside a transaction: the upsert locks the row until it ends.
  */
-export async function ensureCaseFacts(tx: Db, caseId: string): Promise<Facts | null> {
-  const [existing] = await tx
-    .select()
-    .from(analyticsCaseFacts)
-    .where(eq(analyticsCaseFacts.caseId, caseId))
-    .for('update');
-  if (existing) return existing;
-  const [c] = await tx.select().from(cases).where(eq(cases.id, caseId));
+async function upsertFacts(tx: Db, caseId: string, deltas: RollupDelta[]) {
+  const [c] = await tx
+    .select({ c: cases, calendar: teams.calendar })
+    .from(cases)
+    .leftJoin(teams, eq(teams.id, cases.teamId))
+    .where(eq(cases.id, caseId));
   if (!c) return null;
-  const openedAt = c.firstInboundAt ?? c.createdAt;
-  await tx
+  const k = c.c;
+  const state = {
+    status: k.status,
+    open: OPEN.includes(k.status),
+    teamId: k.teamId,
+    assigneeId: k.assigneeId,
+    topicIds: k.topicIds,
+    isOutreach: k.isOutreach,
+    firstResponseAt: k.firstResponseAt,
+    resolvedAt: k.resolvedAt,
+    updatedAt: new Date(),
+  };
+  const [f] = await tx
     .insert(analyticsCaseFacts)
-    .values({
-      caseId,
-      channel: c.channel,
-      topicIds: c.topicIds,
-      teamId: c.teamId,
-      assigneeId: c.assigneeId,
-      status: c.status,
-      open: OPEN.has(c.status),
-      isOutreach: c.isOutreach,
-      openedAt,
-    })
-    .onConflictDoNothing();
-  if (await markCounted(tx, 'case', caseId)) {
-    await addToRollups(tx, [
-      {
-        at: openedAt,
-        channel: c.channel,
-        topicIds: c.topicIds,
-        counts: c.isOutreach ? { outreachCases: 1 } : { casesOpened: 1 },
-      },
-    ]);
+    .values({ caseId, channel: k.channel, openedAt: k.firstInboundAt ?? k.createdAt, ...state })
+    .onConflictDoUpdate({ target: analyticsCaseFacts.caseId, set: state })
+    .returning({
+      inserted: sql<boolean>`(xmax = 0)`,
+      openedAt: analyticsCaseFacts.openedAt,
+      channel: analyticsCaseFacts.channel,
+      slaCounted: analyticsCaseFacts.slaCounted,
+      resolutionCounted: analyticsCaseFacts.resolutionCounted,
+    });
+  if (f!.inserted) {
+    deltas.push({
+      at: f!.openedAt,
+      channel: f!.channel,
+      topicIds: k.topicIds,
+      counts: k.isOutreach ? { outreachCases: 1 } : { casesOpened: 1 },
+    });
   }
-  const [facts] = await tx
-    .select()
-    .from(analyticsCaseFacts)
-    .where(eq(analyticsCaseFacts.caseId, caseId))
-    .for('update');
-  return facts ?? null;
+  return { c: k, calendar: c.calendar ?? ROUND_THE_CLOCK, facts: f! };
 }
 
 /**
  * Brings a case's facts in step with the case after any event on it: status, queue and assignee
- * (the backlog), SLA attainment of the first response (once), and resolution time (the first
- * resolution, in business hours of the queue's calendar). Idempotent.
+ * (the backlog), SLA attainment of the first response (counted once, in the hour the case
+ * opened), and the first resolution with its time in business hours of the queue's calendar
+ * (counted in the hour it was resolved). Idempotent: each count flips a flag in the same transaction.
  */
 export async function syncCaseFacts(db: Db, caseId: string): Promise<void> {
   await db.transaction(async (tx) => {
-    const facts = await ensureCaseFacts(tx, caseId);
-    if (!facts) return;
-    const [c] = await tx.select().from(cases).where(eq(cases.id, caseId));
-    if (!c) return;
-    const set: Partial<typeof analyticsCaseFacts.$inferInsert> = {
-      status: c.status,
-      open: OPEN.has(c.status),
-      teamId: c.teamId,
-      assigneeId: c.assigneeId,
-      topicIds: c.topicIds,
-      isOutreach: c.isOutreach,
-      firstResponseAt: c.firstResponseAt,
-      resolvedAt: c.resolvedAt,
-      updatedAt: new Date(),
-    };
+    const deltas: RollupDelta[] = [];
+    const r = await upsertFacts(tx, caseId, deltas);
+    if (!r) return;
+    const { c, calendar, facts } = r;
     const base = { channel: facts.channel, topicIds: c.topicIds };
-    if (c.firstResponseAt && !facts.slaCounted && !c.isOutreach) {
+    if (c.firstResponseAt && !facts.slaCounted && !c.isOutreach && (await flip(tx, caseId, 'slaCounted'))) {
       const met = !c.firstResponseDueAt || c.firstResponseAt.getTime() <= c.firstResponseDueAt.getTime();
-      await addToRollups(tx, [
-        { ...base, at: facts.openedAt, counts: met ? { slaMet: 1 } : { slaMissed: 1 } },
-      ]);
-      set.slaCounted = true;
+      deltas.push({ ...base, at: facts.openedAt, counts: met ? { slaMet: 1 } : { slaMissed: 1 } });
     }
-    if (c.resolvedAt && !facts.resolutionCounted) {
-      const { calendar } = await slaOf(tx, c.teamId);
-      const seconds = businessSecondsBetween(facts.openedAt, c.resolvedAt, calendar);
+    if (c.resolvedAt && !facts.resolutionCounted && (await flip(tx, caseId, 'resolutionCounted'))) {
       const counts: Record<string, number> = { resolved: 1 };
       if (c.teamId) counts[`teamResolved:${c.teamId}`] = 1;
       if (c.assigneeId) counts[`agentResolved:${c.assigneeId}`] = 1;
-      await addToRollups(tx, [{ ...base, at: c.resolvedAt, counts, resolutionSeconds: seconds }]);
-      set.resolutionCounted = true;
+      deltas.push({
+        ...base,
+        at: c.resolvedAt,
+        counts,
+        resolutionSeconds: businessSecondsBetween(facts.openedAt, c.resolvedAt, calendar),
+      });
     }
-    await tx.update(analyticsCaseFacts).set(set).where(eq(analyticsCaseFacts.caseId, caseId));
+    await addToRollups(tx, deltas);
   });
+}
+
+async function flip(tx: Db, caseId: string, flag: 'slaCounted' | 'resolutionCounted'): Promise<boolean> {
+  const col = analyticsCaseFacts[flag];
+  const rows = await tx
+    .update(analyticsCaseFacts)
+    .set({ [flag]: true })
+    .where(and(eq(analyticsCaseFacts.caseId, caseId), eq(col, false)))
+    .returning({ id: analyticsCaseFacts.caseId });
+  return rows.length > 0;
 }
 
 /**
  * One more exchange on a case (a brand response that answered at least one customer message);
- * the second one makes the case a conversation, counted once in the hour the case opened.
+ * the second one makes the case a conversation, counted once in the hour the case opened. Call
+ * inside the transaction that counted the response.
  */
 export async function countExchange(tx: Db, caseId: string, responseRef: string): Promise<void> {
   if (!(await markCounted(tx, 'exchange', `${caseId}:${responseRef}`))) return;
-  const facts = await ensureCaseFacts(tx, caseId);
-  if (!facts) return;
+  const deltas: RollupDelta[] = [];
+  const r = await upsertFacts(tx, caseId, deltas);
+  if (!r) return;
   const [row] = await tx
     .update(analyticsCaseFacts)
     .set({ exchanges: sql`${analyticsCaseFacts.exchanges} + 1` })
     .where(eq(analyticsCaseFacts.caseId, caseId))
     .returning({ exchanges: analyticsCaseFacts.exchanges });
   if (row?.exchanges === 2) {
-    await addToRollups(tx, [
-      {
-        at: facts.openedAt,
-        channel: facts.channel,
-        topicIds: facts.topicIds,
-        counts: facts.isOutreach ? { outreachConversations: 1 } : { conversations: 1 },
-      },
-    ]);
+    deltas.push({
+      at: r.facts.openedAt,
+      channel: r.facts.channel,
+      topicIds: r.c.topicIds,
+      counts: r.c.isOutreach ? { outreachConversations: 1 } : { conversations: 1 },
+    });
   }
+  await addToRollups(tx, deltas);
 }

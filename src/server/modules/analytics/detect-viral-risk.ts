@@ -75,12 +75,7 @@ export async function observePostMetrics(
 }
 
 /** The pipeline's check: the counts a processed post arrived with. */
-export async function checkViralRisk(ctx: AppContext, postId: string): Promise<void> {
-  const [p] = await ctx.db
-    .select({ metrics: posts.metrics, direction: posts.direction })
-    .from(posts)
-    .where(eq(posts.id, postId));
-  if (!p?.metrics || p.direction !== 'inbound') return;
-  if ((p.metrics.reposts ?? 0) + (p.metrics.replies ?? 0) <= 0) return;
-  await observePostMetrics(ctx, postId, p.metrics);
+export async function checkViralRisk(ctx: AppContext, postId: string, metrics: PostMetrics): Promise<void> {
+  if ((metrics.reposts ?? 0) + (metrics.replies ?? 0) <= 0) return;
+  await observePostMetrics(ctx, postId, metrics);
 }

@@ -180,7 +180,13 @@ describe.each(drivers)('analytics summary on %s', (driver) => {
     const agent = await t.tokenFor('agent');
     const now = Date.now();
     const post = {
-      ...customer('d1', 'dave', 'sandbox', 0, '@northwindcares my order never arrived'),
+      ...customer(
+        'd1',
+        'dave',
+        'sandbox',
+        0,
+        '@northwindcares my order never arrived, where is it? please help',
+      ),
       createdAt: new Date(now - 300_000).toISOString(),
     };
     const stored = (

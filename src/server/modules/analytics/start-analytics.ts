@@ -16,9 +16,9 @@ export async function startAnalytics(ctx: AppContext): Promise<void> {
     'analytics',
     async (data) => {
       const { postId, caseId } = data as { postId: string; caseId: string | null };
-      await countPost(ctx.db, postId);
+      const post = await countPost(ctx.db, postId);
       if (caseId) await syncCaseFacts(ctx.db, caseId);
-      await checkViralRisk(ctx, postId);
+      if (post?.metrics && post.direction === 'inbound') await checkViralRisk(ctx, post.id, post.metrics);
     },
     { concurrency },
   );

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db/client.ts';
-import { analyticsCounted, rollupsHourly } from './analytics.schema.ts';
+import { queryRows } from '../../platform/db/client.ts';
+import { analyticsCounted } from './analytics.schema.ts';
 import { bucketOf, mergeCounts } from './histogram.ts';
 
 /** What one event adds to the hourly rollups of a channel, overall ('') and per topic. */
@@ -29,20 +30,16 @@ type Row = {
 };
 
 const merged = (col: string) =>
-  sql.raw(`CASE WHEN excluded.${col} = '{}'::jsonb THEN rollups_hourly.${col} ELSE (
+  `CASE WHEN excluded.${col} = '{}'::jsonb THEN rollups_hourly.${col} ELSE (
     SELECT coalesce(jsonb_object_agg(k, v), '{}'::jsonb) FROM (
       SELECT k, sum(v) AS v FROM (
         SELECT key AS k, value::numeric AS v FROM jsonb_each_text(rollups_hourly.${col})
         UNION ALL SELECT key, value::numeric FROM jsonb_each_text(excluded.${col})
       ) s GROUP BY k
-    ) t) END`);
+    ) t) END`;
 
-/**
- * Adds deltas to the hourly rollups in one statement: rows are merged per (hour, channel, topic)
- * first and written in key order, so concurrent writers never deadlock. Call it inside the
- * transaction that marks the event counted (`markCounted`).
- */
-export async function addToRollups(db: Db, deltas: RollupDelta[]): Promise<void> {
+/** The deltas merged per (hour, channel, topic), in key order (so concurrent writers never deadlock). */
+function mergeDeltas(deltas: RollupDelta[]): Row[] {
   const rows = new Map<string, Row>();
   for (const d of deltas) {
     const hour = hourOf(d.at);
@@ -70,20 +67,54 @@ export async function addToRollups(db: Db, deltas: RollupDelta[]): Promise<void>
         mergeCounts(r.resolutionHist, { [bucketOf(d.resolutionSeconds)]: 1 });
     }
   }
-  if (!rows.size) return;
-  const values = [...rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
-  await db
-    .insert(rollupsHourly)
-    .values(values)
-    .onConflictDoUpdate({
-      target: [rollupsHourly.hour, rollupsHourly.channel, rollupsHourly.topicId],
-      set: {
-        counts: merged('counts'),
-        responseHist: merged('response_hist'),
-        resolutionHist: merged('resolution_hist'),
-        responseSecondsSum: sql.raw('rollups_hourly.response_seconds_sum + excluded.response_seconds_sum'),
-      },
-    });
+  return [...rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
+}
+
+const UPSERT = sql.raw(`ON CONFLICT (hour, channel, topic_id) DO UPDATE SET
+  counts = ${merged('counts')},
+  response_hist = ${merged('response_hist')},
+  resolution_hist = ${merged('resolution_hist')},
+  response_seconds_sum = rollups_hourly.response_seconds_sum + excluded.response_seconds_sum`);
+
+function valuesOf(rows: Row[]) {
+  return sql.join(
+    rows.map(
+      (r) =>
+        sql`(${r.hour.toISOString()}::timestamptz, ${r.channel}::text, ${r.topicId}::text, ${JSON.stringify(r.counts)}::jsonb, ${JSON.stringify(r.responseHist)}::jsonb, ${JSON.stringify(r.resolutionHist)}::jsonb, ${r.responseSecondsSum}::bigint)`,
+    ),
+    sql`, `,
+  );
+}
+
+/** Adds deltas to the hourly rollups in one statement. */
+export async function addToRollups(db: Db, deltas: RollupDelta[]): Promise<void> {
+  const rows = mergeDeltas(deltas);
+  if (!rows.length) return;
+  await db.execute(sql`INSERT INTO rollups_hourly (hour, channel, topic_id, counts, response_hist, resolution_hist, response_seconds_sum)
+    VALUES ${valuesOf(rows)} ${UPSERT}`);
+}
+
+/**
+ * Counts an event once: records (`kind`, `ref`) and adds its deltas in one atomic statement, so a
+ * redelivered event adds nothing. Returns whether it counted (false: already counted).
+ */
+export async function countOnce(db: Db, kind: string, ref: string, deltas: RollupDelta[]): Promise<boolean> {
+  const rows = mergeDeltas(deltas);
+  if (!rows.length) return markCounted(db, kind, ref);
+  const res = await queryRows<{ n: number | string }>(
+    db,
+    sql`WITH marked AS (
+          INSERT INTO analytics_counted (kind, ref) VALUES (${kind}, ${ref}) ON CONFLICT DO NOTHING RETURNING 1
+        ), added AS (
+          INSERT INTO rollups_hourly (hour, channel, topic_id, counts, response_hist, resolution_hist, response_seconds_sum)
+          SELECT * FROM (VALUES ${valuesOf(rows)}) AS v(hour, channel, topic_id, counts, response_hist, resolution_hist, response_seconds_sum)
+          WHERE EXISTS (SELECT 1 FROM marked)
+          ${UPSERT}
+          RETURNING 1
+        )
+        SELECT (SELECT count(*) FROM marked) AS n`,
+  );
+  return Number(res[0]?.n ?? 0) > 0;
 }
 
 /** Records that an event was counted; false when it already was (a redelivery). */
