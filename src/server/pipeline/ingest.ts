@@ -1,4 +1,4 @@
-import { inArray } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { IngestOutcome, NormalisedPost } from '../../common/post.schema.ts';
 import type { AppContext } from '../context.ts';
 import { posts as postsTable } from '../modules/conversations/conversations.schema.ts';
@@ -44,18 +44,20 @@ export async function ingestPosts(
 
   // Replies to posts we already keep belong to a stored conversation: keep them too.
   const parents = new Set<string>();
-  const replyKeys = posts.filter((p) => p.inReplyTo).map((p) => p.inReplyTo!);
-  if (replyKeys.length) {
-    for (let i = 0; i < replyKeys.length; i += 1000) {
+  const repliesByChannel = new Map<string, string[]>();
+  for (const p of posts) {
+    if (!p.inReplyTo) continue;
+    const list = repliesByChannel.get(p.channel) ?? [];
+    list.push(p.inReplyTo);
+    repliesByChannel.set(p.channel, list);
+  }
+  for (const [channel, ids] of repliesByChannel) {
+    for (let i = 0; i < ids.length; i += 1000) {
       const rows = await ctx.db
-        .select({
-          channel: postsTable.channel,
-          externalId: postsTable.externalId,
-          direction: postsTable.direction,
-        })
+        .select({ externalId: postsTable.externalId, direction: postsTable.direction })
         .from(postsTable)
-        .where(inArray(postsTable.externalId, replyKeys.slice(i, i + 1000)));
-      for (const r of rows) parents.add(`${r.channel}\u0000${r.externalId}\u0000${r.direction}`);
+        .where(and(eq(postsTable.channel, channel), inArray(postsTable.externalId, ids.slice(i, i + 1000))));
+      for (const r of rows) parents.add(`${channel}\u0000${r.externalId}\u0000${r.direction}`);
     }
   }
   const batchIds = new Map(posts.map((p) => [`${p.channel}\u0000${p.externalId}`, p]));

@@ -87,6 +87,7 @@ export const posts = pgTable(
     index('posts_created_idx').on(t.createdAt),
     index('posts_unprocessed_idx').on(t.seq).where(sql`processed_at IS NULL`),
     index('posts_reply_idx').on(t.channel, t.inReplyTo),
+    index('posts_thread_key_idx').on(t.channel, t.threadKey),
     index('posts_search_idx').using('gin', t.search),
     index('posts_topics_idx').using('gin', t.topicIds),
   ],

@@ -33,6 +33,7 @@ export const identities = pgTable(
     uniqueIndex('identities_channel_ext_uq').on(t.channel, t.externalId),
     index('identities_person_idx').on(t.personId),
     index('identities_handle_idx').on(t.handle),
+    index('identities_email_idx').on(t.email),
   ],
 );
 
@@ -54,6 +55,7 @@ export const customerAccounts = pgTable(
   (t) => [
     uniqueIndex('customer_accounts_number_uq').on(t.accountNumber),
     index('customer_accounts_email_idx').on(t.email),
+    index('customer_accounts_handles_idx').using('gin', t.knownHandles),
   ],
 );
 

@@ -8,6 +8,12 @@ import { accountLinks, customerAccounts, identities, identityLinks, people } fro
  * created. Customer accounts that list the handle or e-mail are linked with their evidence.
  */
 export async function resolvePerson(db: Db, identityId: string): Promise<string> {
+  // Fast path: most posts come from identities already resolved.
+  const [known] = await db
+    .select({ personId: identities.personId })
+    .from(identities)
+    .where(eq(identities.id, identityId));
+  if (known?.personId) return known.personId;
   return db.transaction(async (tx) => {
     await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`identity:${identityId}`}))`);
     const [ident] = await tx.select().from(identities).where(eq(identities.id, identityId));
