@@ -1,22 +1,40 @@
-// Public face of the intelligence module. `createEnricher` is called by src/server/runtime.ts and
-// must return the Enricher used by the pipeline's enrich stage and the PII guard of replies (see
-// Enricher/Signals in src/server/context.ts). INTERIM (lead): returns unknown signals until the
-// models land here.
-import type { Enricher } from '../../context.ts';
+// Public face of the intelligence module: triage signals (language, sentiment, intent,
+// actionable, PII, service recovery), trainable classifiers and their storage.
+import type { Enricher, Signals } from '../../context.ts';
 import type { Db } from '../../platform/db/client.ts';
+import { type EnrichContext, enrichPost, type TriageModels } from './enrich-post.ts';
+import { loadActiveModels } from './store-models.ts';
 
-export async function createEnricher(_db: Db): Promise<Enricher> {
+export type { IntentRule } from './classify-intent.ts';
+export { DEFAULT_INTENT_RULES } from './classify-intent.ts';
+export { detectLanguage } from './detect-language.ts';
+export { findEchoedPii, findPii, type PiiKind, type PiiSpan, redactPii } from './detect-pii.ts';
+export type { EnrichContext, Enrichment, TriageModels } from './enrich-post.ts';
+export { enrichPost } from './enrich-post.ts';
+export { activateModel, listModels, loadActiveModels } from './store-models.ts';
+
+/** Channels whose posts are private messages to the brand (always addressed to it). */
+const PRIVATE_CHANNELS = new Set(['email']);
+
+/**
+ * The enricher used by the pipeline's enrich stage and by the reply PII guard: the built-in rules
+ * plus whatever trained models are active in the database. `reload()` re-reads them after an
+ * admin activates another model.
+ */
+export async function createEnricher(db: Db, options: Omit<EnrichContext, 'models'> = {}): Promise<Enricher> {
+  let models: TriageModels = await loadActiveModels(db);
   return {
-    enrich: () => ({
-      lang: null,
-      sentiment: null,
-      sentimentScore: null,
-      intent: null,
-      actionable: null,
-      serviceRecovery: false,
-      pii: [],
-      signals: {},
-    }),
-    reload: async () => {},
+    enrich(text, ctx): Signals {
+      const e = enrichPost(text, {
+        ...options,
+        toBrand: ctx.toBrand || PRIVATE_CHANNELS.has(ctx.channel),
+        lang: ctx.lang,
+        models,
+      });
+      return { ...e, pii: e.pii };
+    },
+    async reload() {
+      models = await loadActiveModels(db);
+    },
   };
 }
