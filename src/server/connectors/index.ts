@@ -1,6 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { registerChannelConfig } from '../modules/channels/channel-config.ts';
+import { blueskyConfigSchema } from './bluesky/bluesky-config.ts';
+import { readJetstream } from './bluesky/read-jetstream.ts';
+import { sendBluesky } from './bluesky/send-bluesky.ts';
 import { emailConfigSchema } from './email/email-config.ts';
 import { readEmail } from './email/read-email.ts';
 import { sendEmail } from './email/send-email.ts';
@@ -18,6 +21,9 @@ export function registerConnectors(): void {
   registerChannelConfig('email', emailConfigSchema);
   registerReader('email', readEmail);
   registerSender('email', sendEmail);
+  registerChannelConfig('bluesky', blueskyConfigSchema);
+  registerReader('bluesky', readJetstream);
+  registerSender('bluesky', sendBluesky);
 }
 
 /** HTTP routes that connectors need (inbound webhooks). */
