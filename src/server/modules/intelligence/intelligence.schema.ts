@@ -1,4 +1,5 @@
-import { boolean, index, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { boolean, index, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { bytea, createdAt, id } from '../../platform/db/columns.ts';
 import { posts } from '../conversations/conversations.schema.ts';
 import { users } from '../users/users.schema.ts';
@@ -23,7 +24,11 @@ export const models = pgTable(
     createdBy: uuid('created_by').references(() => users.id),
     createdAt: createdAt(),
   },
-  (t) => [index('models_task_idx').on(t.task, t.createdAt)],
+  (t) => [
+    index('models_task_idx').on(t.task, t.createdAt),
+    // at most one active model per task, even with two admins activating at once
+    uniqueIndex('models_active_task_uq').on(t.task).where(sql`active`),
+  ],
 );
 
 /** Labelled examples learned from the team's decisions (replied, dismissed, corrected). */
@@ -39,5 +44,9 @@ export const trainingExamples = pgTable(
     createdBy: uuid('created_by').references(() => users.id),
     createdAt: createdAt(),
   },
-  (t) => [index('training_examples_task_idx').on(t.task, t.createdAt)],
+  (t) => [
+    index('training_examples_task_idx').on(t.task, t.createdAt),
+    // one example per post, task and kind of decision: a later decision replaces the earlier one
+    uniqueIndex('training_examples_post_uq').on(t.task, t.postId, t.source),
+  ],
 );

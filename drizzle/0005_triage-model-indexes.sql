@@ -1,0 +1,2 @@
+CREATE UNIQUE INDEX "models_active_task_uq" ON "models" USING btree ("task") WHERE active;--> statement-breakpoint
+CREATE UNIQUE INDEX "training_examples_post_uq" ON "training_examples" USING btree ("task","post_id","source");
