@@ -4,6 +4,7 @@ import { registerConnectors } from './connectors/index.ts';
 import { startChannelScheduler } from './connectors/ingestion/channel-scheduler.ts';
 import { type AppContext, LiveHub } from './context.ts';
 import { startAlertMonitor, startAnalytics } from './modules/analytics/index.ts';
+import { startCampaigns } from './modules/campaigns/index.ts';
 import { runCareJobs } from './modules/cases/run-care-jobs.ts';
 import { createEnricher } from './modules/intelligence/index.ts';
 import { createListener } from './modules/listening/index.ts';
@@ -73,6 +74,7 @@ export async function startWorker(ctx: AppContext): Promise<() => Promise<void>>
     { concurrency: ctx.database.kind === 'postgres' ? 4 : 1 },
   );
   await startAnalytics(ctx);
+  await startCampaigns(ctx);
   const pending = await queryRows<{ id: string }>(
     ctx.db,
     sql`SELECT id FROM posts WHERE processed_at IS NULL ORDER BY seq LIMIT 100000`,

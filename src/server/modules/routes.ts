@@ -3,6 +3,8 @@ import { connectorRoutes } from '../connectors/index.ts';
 import type { AppContext } from '../context.ts';
 import { liveRoutes } from '../platform/http/live.routes.ts';
 import { analyticsRoutes } from './analytics/analytics.routes.ts';
+import { campaignsRoutes } from './campaigns/campaigns.routes.ts';
+import { drawingsRoutes } from './campaigns/drawings.routes.ts';
 import { casesRoutes } from './cases/cases.routes.ts';
 import { channelsRoutes } from './channels/channels.routes.ts';
 import { consoleRoutes } from './console/console.routes.ts';
@@ -26,6 +28,8 @@ export async function registerModuleRoutes(app: FastifyInstance, ctx: AppContext
   await consoleRoutes(app, ctx);
   await connectorRoutes(app, ctx);
   await analyticsRoutes(app, ctx);
+  await campaignsRoutes(app, ctx);
+  await drawingsRoutes(app, ctx);
   await listeningRoutes(app, ctx);
   await settingsRoutes(app, ctx);
   await liveRoutes(app, ctx);
