@@ -89,8 +89,17 @@ function emitGroup(op: number, children: QueryNode[], intern: Interner, calls: C
 
 let NEXT = 0;
 
-/** Runs the program from `pc` against the post loaded in `s`. */
-export function runProgram(code: Int32Array, pc: number, s: MatchState, calls: Compiled[]): boolean {
+/**
+ * Runs the program at `pc` against the post loaded in `s`. Programs of many queries share one
+ * buffer: `base` is where this one starts (its jump targets are relative to it).
+ */
+export function runProgram(
+  code: Int32Array,
+  pc: number,
+  base: number,
+  s: MatchState,
+  calls: Compiled[],
+): boolean {
   const op = code[pc]!;
   switch (op) {
     case TERM:
@@ -109,15 +118,15 @@ export function runProgram(code: Int32Array, pc: number, s: MatchState, calls: C
       return false;
     }
     case NOT:
-      return !runProgram(code, pc + 1, s, calls);
+      return !runProgram(code, pc + 1, base, s, calls);
     case AND:
     case OR: {
       const n = code[pc + 1]!;
-      const end = code[pc + 2]!;
+      const end = code[pc + 2]! + base;
       let p = pc + 3;
       const want = op === OR;
       for (let k = 0; k < n; k++) {
-        if (runProgram(code, p, s, calls) === want) {
+        if (runProgram(code, p, base, s, calls) === want) {
           NEXT = end;
           return want;
         }

@@ -23,8 +23,9 @@ export type MatchHit = { id: string; highlights: [number, number][] };
 type Slot = {
   id: string;
   node: QueryNode;
-  /** The boolean skeleton, run for every candidate (see compile-program.ts). */
-  code: Int32Array;
+  /** Where its boolean skeleton starts in the shared program buffer (see compile-program.ts). */
+  start: number;
+  length: number;
   calls: Compiled[];
   /** The full compiled tree, used for highlights once a query matched. */
   compiled: Compiled;
@@ -33,18 +34,16 @@ type Slot = {
 };
 
 /**
- * What the matcher memoises per token (or attribute) value: the interned keys it produces, the
- * prefixes those keys extend, the queries it makes candidates, and whether an exact-case query
- * could care about its original spelling.
+ * What the matcher memoises per token (or attribute) value, as an offset into one Int32Array pool
+ * (-1: the value matters to no query): `[exact, nTerms, term…, nPrefixes, prefix…, nCandidates,
+ * candidate…]` — the interned keys it produces, the prefixes those keys extend, the queries it
+ * makes candidates, and whether an exact-case query could care about its original spelling.
+ * One contiguous record per value keeps the per-token work to one or two cache lines.
  */
-type Entry = {
-  terms: number[] | null;
-  prefixes: number[] | null;
-  candidates: number[] | null;
-  exact: boolean;
-};
-const NOTHING: Entry = { terms: null, prefixes: null, candidates: null, exact: false };
+type Entry = number;
+const NOTHING: Entry = -1;
 const CACHE_LIMIT = 500_000;
+const POOL_LIMIT = 1 << 24;
 /** Posts seen before observed key frequencies replace the built-in guesses. */
 const MIN_POSTS_FOR_STATISTICS = 1_000;
 
@@ -63,6 +62,11 @@ const MIN_POSTS_FOR_STATISTICS = 1_000;
  */
 export class QueryMatcher {
   private readonly slots: (Slot | undefined)[] = [];
+  /** Every query's program, back to back (one cache line or two per candidate). */
+  private code = new Int32Array(4096);
+  private codeLength = 0;
+  private codeGarbage = 0;
+  private programStart = new Int32Array(64);
   private readonly free: number[] = [];
   private readonly byId = new Map<string, number>();
   private readonly terms = new Map<string, number>();
@@ -82,6 +86,8 @@ export class QueryMatcher {
   private readonly authorIdCache = new Map<string, Entry>();
   private readonly channelCache = new Map<string, Entry>();
   private readonly langCache = new Map<string, Entry>();
+  private pool = new Int32Array(1 << 14);
+  private poolLength = 0;
   private readonly state = new MatchState();
   /** Which plain tokens can matter at all (see key-filter.ts). */
   private readonly filter = new KeyFilter();
@@ -116,10 +122,12 @@ export class QueryMatcher {
     this.remove(id);
     const exact = exactTermKeys(node);
     const slot = this.free.pop() ?? this.slots.length;
+    const start = this.appendProgram(program);
     this.slots[slot] = {
       id,
       node,
-      code: Int32Array.from(program),
+      start,
+      length: program.length,
       calls,
       compiled,
       required,
@@ -129,10 +137,15 @@ export class QueryMatcher {
     this.countExact(exact, 1);
     this.index(slot, required);
     if (slot >= this.candidateGen.length) {
-      const g = new Int32Array(Math.max(slot + 1, this.candidateGen.length * 2));
+      const size = Math.max(slot + 1, this.candidateGen.length * 2);
+      const g = new Int32Array(size);
       g.set(this.candidateGen);
       this.candidateGen = g;
+      const p = new Int32Array(size);
+      p.set(this.programStart);
+      this.programStart = p;
     }
+    this.programStart[slot] = start;
     this.clearCaches();
   }
 
@@ -143,8 +156,10 @@ export class QueryMatcher {
     const s = this.slots[slot]!;
     this.unindex(slot, s.required);
     this.countExact(exactTermKeys(s.node), -1);
+    this.codeGarbage += s.length;
     this.slots[slot] = undefined;
     this.byId.delete(id);
+    if (this.codeGarbage > this.codeLength / 2 && this.codeGarbage > 4096) this.compactPrograms();
     this.free.push(slot);
     this.clearCaches();
     return true;
@@ -162,9 +177,12 @@ export class QueryMatcher {
     const st = this.state;
     const hits: MatchHit[] = [];
     const withHighlights = options?.highlights !== false;
+    const code = this.code;
+    const starts = this.programStart;
     for (const slot of this.candidates) {
+      const base = starts[slot]!;
+      if (!runProgram(code, base, base, st, this.slots[slot]!.calls)) continue;
       const s = this.slots[slot]!;
-      if (!runProgram(s.code, 0, st, s.calls)) continue;
       if (!withHighlights) {
         hits.push({ id: s.id, highlights: [] });
         continue;
@@ -196,7 +214,7 @@ export class QueryMatcher {
       if (e === undefined) e = this.lookup(cache, t.norm, keysOfToken(t), t);
       if (e === NOTHING) continue;
       this.apply(e, i);
-      if (e.exact) {
+      if (this.pool[e] === 1) {
         const k = exactKey(i < textTokens ? post.text : (post.title ?? ''), t);
         if (k !== null) this.apply(this.keyCache.get(k) ?? this.lookup(this.keyCache, k, [k], null), i);
       }
@@ -225,6 +243,32 @@ export class QueryMatcher {
     return this.lookup(cache, raw, attributeKeys(field, raw), null);
   }
 
+  private appendProgram(program: number[]): number {
+    if (this.codeLength + program.length > this.code.length) {
+      const grown = new Int32Array(Math.max(this.code.length * 2, this.codeLength + program.length));
+      grown.set(this.code.subarray(0, this.codeLength));
+      this.code = grown;
+    }
+    const start = this.codeLength;
+    this.code.set(program, start);
+    this.codeLength += program.length;
+    return start;
+  }
+
+  /** Rewrites the program buffer without the programs of removed queries. */
+  private compactPrograms(): void {
+    const old = this.code;
+    this.code = new Int32Array(Math.max(4096, (this.codeLength - this.codeGarbage) * 2));
+    this.codeLength = 0;
+    this.codeGarbage = 0;
+    this.slots.forEach((s, slot) => {
+      if (!s) return;
+      const start = this.appendProgram(Array.from(old.subarray(s.start, s.start + s.length)));
+      s.start = start;
+      this.programStart[slot] = start;
+    });
+  }
+
   private countExact(terms: TermToken[], delta: 1 | -1): void {
     for (const t of terms) {
       if (t.prefix) {
@@ -242,35 +286,67 @@ export class QueryMatcher {
   private apply(e: Entry, at: number): void {
     if (e === NOTHING) return;
     const st = this.state;
-    if (e.terms !== null) for (const id of e.terms) st.addTerm(id, at);
-    if (e.prefixes !== null) for (const id of e.prefixes) st.addPrefix(id, at);
-    if (e.candidates !== null) {
-      const gen = st.gen;
-      const cg = this.candidateGen;
-      for (const q of e.candidates) {
-        if (cg[q] !== gen) {
-          cg[q] = gen;
-          this.candidates.push(q);
-        }
+    const pool = this.pool;
+    let p = e + 1;
+    for (let n = pool[p++]!; n > 0; n--) st.addTerm(pool[p++]!, at);
+    for (let n = pool[p++]!; n > 0; n--) st.addPrefix(pool[p++]!, at);
+    const gen = st.gen;
+    const cg = this.candidateGen;
+    for (let n = pool[p++]!; n > 0; n--) {
+      const q = pool[p++]!;
+      if (cg[q] !== gen) {
+        cg[q] = gen;
+        this.candidates.push(q);
       }
     }
   }
 
+  /** Writes an entry record into the pool; returns its offset. */
+  private writeEntry(exact: boolean, terms: readonly number[], prefixes: readonly number[]): Entry {
+    const candidates = this.candidatesOf(terms, prefixes);
+    const size = 4 + terms.length + prefixes.length + candidates.length;
+    if (this.poolLength + size > this.pool.length) {
+      const grown = new Int32Array(Math.max(this.pool.length * 2, this.poolLength + size));
+      grown.set(this.pool.subarray(0, this.poolLength));
+      this.pool = grown;
+    }
+    const e = this.poolLength;
+    const pool = this.pool;
+    let p = e;
+    pool[p++] = exact ? 1 : 0;
+    pool[p++] = terms.length;
+    for (const t of terms) pool[p++] = t;
+    pool[p++] = prefixes.length;
+    for (const x of prefixes) pool[p++] = x;
+    pool[p++] = candidates.length;
+    for (const q of candidates) pool[p++] = q;
+    this.poolLength = p;
+    return e;
+  }
+
+  /** The terms and prefixes of an entry record. */
+  private readEntry(e: Entry): { exact: boolean; terms: number[]; prefixes: number[] } {
+    const pool = this.pool;
+    let p = e + 1;
+    const terms: number[] = [];
+    const prefixes: number[] = [];
+    for (let n = pool[p++]!; n > 0; n--) terms.push(pool[p++]!);
+    for (let n = pool[p++]!; n > 0; n--) prefixes.push(pool[p++]!);
+    return { exact: pool[e] === 1, terms, prefixes };
+  }
+
   private lookup(cache: Map<string, Entry>, cacheKey: string, keys: string[], token: Token | null): Entry {
-    let terms: number[] | null = null;
-    let prefixes: number[] | null = null;
+    // Bounded memory: start over when a stream of ever-new values has filled the memo.
+    if (cache.size >= CACHE_LIMIT || this.poolLength > POOL_LIMIT) this.clearCaches();
+    const terms: number[] = [];
+    const prefixes: number[] = [];
     for (const key of keys) {
       const term = this.terms.get(key);
-      if (term !== undefined) {
-        if (terms) terms.push(term);
-        else terms = [term];
-      }
+      if (term !== undefined) terms.push(term);
       for (const len of this.prefixLengths) {
         if (len > key.length) break;
         const p = this.prefixes.get(key.slice(0, len));
-        if (p === undefined) continue;
-        if (prefixes) prefixes.push(p);
-        else prefixes = [p];
+        if (p !== undefined) prefixes.push(p);
       }
     }
     const exact =
@@ -278,11 +354,8 @@ export class QueryMatcher {
       token.kind !== 'url' &&
       token.kind !== 'email' &&
       (this.exactPrefixes > 0 || this.exactNorms.has(token.norm));
-    let entry = NOTHING;
-    if (terms || prefixes || exact) {
-      entry = { terms, prefixes, candidates: this.candidatesOf(terms, prefixes), exact };
-    }
-    if (cache.size >= CACHE_LIMIT) cache.clear();
+    const entry =
+      terms.length || prefixes.length || exact ? this.writeEntry(exact, terms, prefixes) : NOTHING;
     cache.set(cacheKey, entry);
     return entry;
   }
@@ -292,6 +365,7 @@ export class QueryMatcher {
     this.urlCache.clear();
     this.emailCache.clear();
     this.keyCache.clear();
+    this.poolLength = 0;
     this.handleCache.clear();
     this.authorIdCache.clear();
     this.channelCache.clear();
@@ -356,18 +430,20 @@ export class QueryMatcher {
       this.channelCache,
       this.langCache,
     ];
-    for (const cache of caches) {
-      for (const e of cache.values()) {
-        if (e !== NOTHING) e.candidates = this.candidatesOf(e.terms, e.prefixes);
-      }
-    }
+    const records = caches.map((cache) =>
+      [...cache].filter(([, e]) => e !== NOTHING).map(([k, e]) => [k, this.readEntry(e)] as const),
+    );
+    this.poolLength = 0;
+    caches.forEach((cache, c) => {
+      for (const [k, r] of records[c]!) cache.set(k, this.writeEntry(r.exact, r.terms, r.prefixes));
+    });
   }
 
-  private candidatesOf(terms: number[] | null, prefixes: number[] | null): number[] | null {
+  private candidatesOf(terms: readonly number[], prefixes: readonly number[]): number[] {
     const set = new Set<number>();
-    if (terms) for (const t of terms) for (const q of this.termQueries[t]!) set.add(q);
-    if (prefixes) for (const p of prefixes) for (const q of this.prefixQueries[p]!) set.add(q);
-    return set.size ? [...set] : null;
+    for (const t of terms) for (const q of this.termQueries[t]!) set.add(q);
+    for (const p of prefixes) for (const q of this.prefixQueries[p]!) set.add(q);
+    return [...set];
   }
 
   private internTerm(key: string): number {
