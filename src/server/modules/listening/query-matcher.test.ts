@@ -110,6 +110,20 @@ describe('QueryMatcher', () => {
     expect(m.has('bad')).toBe(false);
   });
 
+  it('stays correct when its memo of token values fills up and starts over', () => {
+    const queries: Record<string, string> = { a: 'w1 OR w5*', b: '"w2 w3" -w4', c: 'w7 NEAR/2 w9' };
+    const m = new QueryMatcher({ cacheLimit: 8 });
+    for (const [id, q] of Object.entries(queries)) m.add(id, q);
+    const list = Object.entries(queries).map(([id, q]) => ({ id, node: parseQuery(q) }));
+    for (let k = 0; k < 300; k++) {
+      const text = Array.from(
+        { length: 12 },
+        (_, j) => `w${(k * 7 + j * 3) % 11}${j % 4 === 0 ? `x${k}` : ''}`,
+      ).join(' ');
+      expect(sorted(m.match(post(text)))).toEqual(sorted(matchBruteForce(list, post(text))));
+    }
+  });
+
   it('survives a 100 KB post, an empty post and unusual Unicode', () => {
     const m = matcherOf({
       near: '(comcast OR xfinity) NEAR/5 (outage OR down)',

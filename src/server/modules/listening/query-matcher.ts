@@ -100,6 +100,12 @@ export class QueryMatcher {
     prefix: (prefix: string) => this.internPrefix(prefix),
   };
   private readonly cost = (t: TermToken) => this.termCost(t);
+  private readonly cacheLimit: number;
+
+  /** `cacheLimit`: distinct token values memoised before the memo starts over (bounded memory). */
+  constructor(options: { cacheLimit?: number } = {}) {
+    this.cacheLimit = options.cacheLimit ?? CACHE_LIMIT;
+  }
 
   /** Number of stored queries. */
   get size(): number {
@@ -337,7 +343,7 @@ export class QueryMatcher {
 
   private lookup(cache: Map<string, Entry>, cacheKey: string, keys: string[], token: Token | null): Entry {
     // Bounded memory: start over when a stream of ever-new values has filled the memo.
-    if (cache.size >= CACHE_LIMIT || this.poolLength > POOL_LIMIT) this.clearCaches();
+    if (cache.size >= this.cacheLimit || this.poolLength > POOL_LIMIT) this.clearCaches();
     const terms: number[] = [];
     const prefixes: number[] = [];
     for (const key of keys) {
