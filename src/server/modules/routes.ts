@@ -9,6 +9,7 @@ import { casesRoutes } from './cases/cases.routes.ts';
 import { channelsRoutes } from './channels/channels.routes.ts';
 import { consoleRoutes } from './console/console.routes.ts';
 import { postsRoutes } from './conversations/posts.routes.ts';
+import { intelligenceRoutes } from './intelligence/intelligence.routes.ts';
 import { listeningRoutes } from './listening/listening.routes.ts';
 import { peopleRoutes } from './people/people.routes.ts';
 import { responsesRoutes } from './responses/responses.routes.ts';
@@ -31,6 +32,7 @@ export async function registerModuleRoutes(app: FastifyInstance, ctx: AppContext
   await campaignsRoutes(app, ctx);
   await drawingsRoutes(app, ctx);
   await listeningRoutes(app, ctx);
+  await intelligenceRoutes(app, ctx);
   await settingsRoutes(app, ctx);
   await liveRoutes(app, ctx);
 }

@@ -7,10 +7,15 @@ import { loadActiveModels } from './store-models.ts';
 
 export type { IntentRule } from './classify-intent.ts';
 export { DEFAULT_INTENT_RULES } from './classify-intent.ts';
+export { type Io, runClassify, runEval, runTrain, triageCommands } from './cli-commands.ts';
 export { detectLanguage } from './detect-language.ts';
 export { findEchoedPii, findPii, type PiiKind, type PiiSpan, redactPii } from './detect-pii.ts';
 export type { EnrichContext, Enrichment, TriageModels } from './enrich-post.ts';
 export { enrichPost } from './enrich-post.ts';
+export { intelligenceRoutes } from './intelligence.routes.ts';
+export { learnFromCase, learnFromDismissal, startTriageLearning } from './learn-from-decisions.ts';
+export { correctPostLabels, recordTrainingExample } from './record-training-example.ts';
+export { retrainModel } from './retrain-model.ts';
 export { activateModel, listModels, loadActiveModels } from './store-models.ts';
 
 /** Channels whose posts are private messages to the brand (always addressed to it). */
