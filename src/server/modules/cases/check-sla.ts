@@ -1,4 +1,4 @@
-import { and, eq, isNull, type SQL, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.ts';
 import { audit, systemActor } from '../../platform/audit.ts';
 import { teams } from '../users/users.schema.ts';
@@ -66,6 +66,7 @@ export async function checkSlas(
     .where(
       and(
         isNull(cases.mergedIntoId),
+        inArray(cases.status, ['new', 'open', 'pending']),
         sql`(${sql.join(
           CLOCKS.map((k) => pending(k.clock, k.active, now)),
           sql` OR `,

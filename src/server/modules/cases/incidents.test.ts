@@ -127,7 +127,7 @@ describe.each(drivers)('incidents on %s', (driver) => {
         'incident.resolved',
       ]),
     );
-  });
+  }, 180_000); // 20 cases through the whole pipeline, outbox and resolution: give a loaded CI machine room
 
   it('incident CRUD by hand: open with cases, link, unlink, dismiss; roles enforced', async () => {
     const [a, b] = await t.ingest(
