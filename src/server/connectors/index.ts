@@ -7,6 +7,9 @@ import { sendBluesky } from './bluesky/send-bluesky.ts';
 import { emailConfigSchema } from './email/email-config.ts';
 import { readEmail } from './email/read-email.ts';
 import { sendEmail } from './email/send-email.ts';
+import { mastodonConfigSchema } from './mastodon/mastodon-config.ts';
+import { readMastodon } from './mastodon/read-mastodon.ts';
+import { sendMastodon } from './mastodon/send-mastodon.ts';
 import { registerReader, registerSender } from './registry.ts';
 import { readRss, rssConfigSchema } from './rss/rss-reader.ts';
 import { registerSandboxSender } from './sandbox/sandbox-sender.ts';
@@ -24,6 +27,9 @@ export function registerConnectors(): void {
   registerChannelConfig('bluesky', blueskyConfigSchema);
   registerReader('bluesky', readJetstream);
   registerSender('bluesky', sendBluesky);
+  registerChannelConfig('mastodon', mastodonConfigSchema);
+  registerReader('mastodon', readMastodon);
+  registerSender('mastodon', sendMastodon);
 }
 
 /** HTTP routes that connectors need (inbound webhooks). */

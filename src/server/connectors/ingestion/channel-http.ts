@@ -11,7 +11,11 @@ export type ChannelHttpOptions = {
 
 export type ChannelHttp = {
   /** `fetch` with throttling and rate-limit handling; statuses other than 2xx (and `accept`) throw. */
-  fetch(url: string, init?: RequestInit & { accept?: number[] }, signal?: AbortSignal): Promise<Response>;
+  fetch(
+    url: string,
+    init?: RequestInit & { accept?: number[]; stream?: boolean },
+    signal?: AbortSignal,
+  ): Promise<Response>;
   /** GET/POST returning parsed JSON; a truncated or malformed body throws `RemoteError`. */
   json<T>(url: string, init?: RequestInit, signal?: AbortSignal): Promise<T>;
   /** When the remote's rate-limit window reopens (ms since epoch), if it is closed. */
@@ -71,14 +75,23 @@ export function createChannelHttp(opts: ChannelHttpOptions = {}): ChannelHttp {
     const wait = nextSlot - Date.now();
     nextSlot = Math.max(Date.now(), nextSlot) + minInterval;
     if (wait > 0) await sleep(wait, signal);
-    const { accept, ...rest } = init;
+    const { accept, stream, ...rest } = init;
     const headers = new Headers(rest.headers);
     if (opts.userAgent && !headers.has('user-agent')) headers.set('user-agent', opts.userAgent);
-    const signals = [AbortSignal.timeout(timeoutMs), ...(signal ? [signal] : [])];
+    // A long-lived stream has no overall timeout (its reader watches for silence); the
+    // connection itself must still answer within the timeout.
+    const connect = new AbortController();
+    const connectTimer = setTimeout(
+      () => connect.abort(new Error(`no response within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    const signals = [stream ? connect.signal : AbortSignal.timeout(timeoutMs), ...(signal ? [signal] : [])];
     let res: Response;
     try {
       res = await fetch(url, { ...rest, headers, signal: AbortSignal.any(signals) });
+      clearTimeout(connectTimer);
     } catch (err) {
+      clearTimeout(connectTimer);
       if (signal?.aborted) throw err;
       throw new RemoteError(`${rest.method ?? 'GET'} ${redactUrl(url)} failed: ${(err as Error).message}`);
     }
