@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
 import type { Db } from '../../platform/db/client.ts';
 import { UsageError } from '../../platform/errors.ts';
+import { assertReadableFile } from '../../platform/files.ts';
 import { upsertCustomerAccount } from './upsert-customer-account.ts';
 
 const KNOWN = ['account_number', 'name', 'email', 'phone', 'plan', 'status', 'handles'];
@@ -21,6 +22,7 @@ export async function importCustomers(db: Db, file: string) {
     skipped: 0,
     skipReasons: {} as Record<string, number[]>,
   };
+  await assertReadableFile(file);
   const parser = createReadStream(file).pipe(
     parse({ bom: true, columns: true, skip_empty_lines: true, info: true, relax_column_count: true }),
   );

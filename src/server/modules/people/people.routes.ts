@@ -7,8 +7,15 @@ import { type Actor, audit } from '../../platform/audit.ts';
 import { can } from '../../platform/auth/roles.ts';
 import { notFound } from '../../platform/errors.ts';
 import { actorOf } from '../../platform/http/auth-guard.ts';
+import { getSetting } from '../../platform/settings.ts';
 import { getPerson, getPersonTimeline } from './get-person.ts';
 import { linkAccount, unlinkAccount } from './link-account.ts';
+import {
+  LOOKUP_SETTING,
+  lookupConfigSchema,
+  lookupCustomerAccounts,
+  saveLookupConfig,
+} from './lookup-customer.ts';
 import { detachIdentity, mergePeople } from './merge-people.ts';
 import { accountLinks, customerAccounts, people } from './people.schema.ts';
 import { upsertCustomerAccount } from './upsert-customer-account.ts';
@@ -234,6 +241,47 @@ export async function peopleRoutes(app: FastifyInstance, ctx: AppContext) {
         actorOf(req),
       );
       return reply.status(201).send(await getPerson(ctx.db, personId));
+    },
+  );
+
+  r.post(
+    '/api/v1/people/:id/lookup',
+    {
+      config: { roles: can.work },
+      schema: {
+        tags,
+        summary:
+          "Ask the company's customer system (the configured lookup endpoint) for this person's accounts; returns candidates to link",
+        params,
+      },
+    },
+    async (req) => lookupCustomerAccounts(ctx.db, req.params.id),
+  );
+
+  r.get(
+    '/api/v1/settings/customer-lookup',
+    {
+      config: { roles: can.admin },
+      schema: { tags: ['settings'], summary: 'The customer lookup endpoint (header values hidden)' },
+    },
+    async () => {
+      const cfg = await getSetting(ctx.db, LOOKUP_SETTING, lookupConfigSchema);
+      return { ...cfg, headers: Object.fromEntries(Object.keys(cfg.headers).map((k) => [k, '•••'])) };
+    },
+  );
+  r.put(
+    '/api/v1/settings/customer-lookup',
+    {
+      config: { roles: can.admin },
+      schema: {
+        tags: ['settings'],
+        summary: 'Configure the optional customer lookup endpoint (admin; audited)',
+        body: lookupConfigSchema,
+      },
+    },
+    async (req) => {
+      const cfg = await saveLookupConfig(ctx.db, req.body, actorOf(req));
+      return { ...cfg, headers: Object.fromEntries(Object.keys(cfg.headers).map((k) => [k, '•••'])) };
     },
   );
 

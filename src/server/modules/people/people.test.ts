@@ -1,4 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
@@ -304,5 +306,50 @@ describe.each(drivers)('people and customer accounts on %s', (driver) => {
     const detail = (await agent.call('GET', `/api/v1/customer-accounts/${id}`)).body;
     expect(detail).toMatchObject({ accountNumber: 'NW-1002', plan: 'tv-plus' });
     expect(detail.people.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('asks the configured lookup endpoint for candidate accounts (admin configures; header values never shown or audited)', async () => {
+    const seen: unknown[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => {
+        body += c.toString('utf8');
+      });
+      req.on('end', () => {
+        seen.push({ auth: req.headers['x-api-key'], body: JSON.parse(body) });
+        res.setHeader('content-type', 'application/json');
+        res.end(
+          JSON.stringify({ accounts: [{ accountNumber: 'CRM-77', name: 'Lou Kup', plan: 'fibre-500' }] }),
+        );
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    try {
+      const { personId } = await personOf('loukup');
+      expect((await agent.call('POST', `/api/v1/people/${personId}/lookup`)).status).toBe(409);
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/lookup`;
+      expect((await manager.call('PUT', '/api/v1/settings/customer-lookup', { url })).status).toBe(403);
+      const cfg = await t.admin.call('PUT', '/api/v1/settings/customer-lookup', {
+        url,
+        headers: { 'x-api-key': 'sekret-123' },
+      });
+      expect(cfg.body.headers).toEqual({ 'x-api-key': '•••' });
+      const res = await agent.call('POST', `/api/v1/people/${personId}/lookup`);
+      expect(res.status).toBe(200);
+      expect(res.body.candidates.map((a: { accountNumber: string }) => a.accountNumber)).toEqual(['CRM-77']);
+      expect(seen).toEqual([
+        {
+          auth: 'sekret-123',
+          body: { identities: [{ channel: 'sandbox', handle: 'loukup', email: null }], email: null },
+        },
+      ]);
+      const logged = JSON.stringify(
+        await t.ctx.db.select().from(auditLog).where(eq(auditLog.targetId, 'customer_lookup')),
+      );
+      expect(logged).toContain('x-api-key');
+      expect(logged).not.toContain('sekret-123');
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });
