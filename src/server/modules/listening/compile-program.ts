@@ -1,4 +1,4 @@
-import { type Compiled, compileQuery, type Interner, type MatchState } from './compile-query.ts';
+import { type Compiled, compileQuery, type Interner, type MatchState, pushMarks } from './compile-query.ts';
 import type { QueryNode } from './query-ast.ts';
 
 /**
@@ -139,4 +139,74 @@ export function runProgram(
       NEXT = pc + 2;
       return calls[code[pc + 1]!]!.test(s);
   }
+}
+
+const TERM_LEAF = { id: 0, prefix: false };
+const PREFIX_LEAF = { id: 0, prefix: true };
+
+/**
+ * Pushes the highlight ranges of a program that matched: the occurrences of its keys that made
+ * it true (never those under NOT), and the marks of its phrase and NEAR calls.
+ */
+export function markProgram(
+  code: Int32Array,
+  pc: number,
+  base: number,
+  s: MatchState,
+  calls: Compiled[],
+  out: number[],
+): void {
+  const op = code[pc]!;
+  switch (op) {
+    case TERM:
+    case PREFIX: {
+      const leaf = op === TERM ? TERM_LEAF : PREFIX_LEAF;
+      leaf.id = code[pc + 1]!;
+      pushMarks(s, leaf, out);
+      NEXT = pc + 2;
+      return;
+    }
+    case ANY: {
+      const n = code[pc + 1]!;
+      const end = pc + 2 + n;
+      for (let k = pc + 2; k < end; k++) {
+        TERM_LEAF.id = code[k]!;
+        pushMarks(s, TERM_LEAF, out);
+      }
+      NEXT = end;
+      return;
+    }
+    case NOT:
+      runProgram(code, pc + 1, base, s, calls);
+      return;
+    case AND:
+    case OR: {
+      const n = code[pc + 1]!;
+      const end = code[pc + 2]! + base;
+      let p = pc + 3;
+      for (let k = 0; k < n; k++) {
+        const negated = code[p] === NOT;
+        const truth = op === OR ? runProgram(code, p, base, s, calls) : true;
+        const next = op === OR ? NEXT : skip(code, p, base);
+        if (!negated && truth) markProgram(code, p, base, s, calls, out);
+        p = next;
+      }
+      NEXT = end;
+      return;
+    }
+    default: {
+      const c = calls[code[pc + 1]!]!;
+      if (c.test(s)) c.mark(s, out);
+      NEXT = pc + 2;
+    }
+  }
+}
+
+/** The index after the node at `pc`. */
+function skip(code: Int32Array, pc: number, base: number): number {
+  const op = code[pc]!;
+  if (op === TERM || op === PREFIX || op === CALL) return pc + 2;
+  if (op === ANY) return pc + 2 + code[pc + 1]!;
+  if (op === NOT) return skip(code, pc + 1, base);
+  return code[pc + 2]! + base;
 }

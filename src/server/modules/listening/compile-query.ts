@@ -105,7 +105,7 @@ export interface Compiled {
 /** Interns keys and prefixes to the ids the matcher's state arrays are indexed by. */
 export type Interner = { term(key: string): number; prefix(prefix: string): number };
 
-type Leaf = { id: number; prefix: boolean };
+export type Leaf = { id: number; prefix: boolean };
 
 function present(s: MatchState, l: Leaf): boolean {
   return l.prefix ? s.prefGen[l.id] === s.gen : s.termGen[l.id] === s.gen;
@@ -115,7 +115,8 @@ function head(s: MatchState, l: Leaf): number {
   return l.prefix ? s.prefHead[l.id]! : s.termHead[l.id]!;
 }
 
-function pushMarks(s: MatchState, l: Leaf, out: number[]): void {
+/** Pushes the text ranges of a present key's (or prefix's) occurrences. */
+export function pushMarks(s: MatchState, l: Leaf, out: number[]): void {
   if (!present(s, l)) return;
   for (let o = head(s, l); o >= 0; o = s.occNext[o]!) {
     const at = s.occTok[o]!;

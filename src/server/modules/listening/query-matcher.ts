@@ -1,5 +1,5 @@
-import { emitProgram, runProgram } from './compile-program.ts';
-import { type Compiled, compileQuery, MatchState } from './compile-query.ts';
+import { emitProgram, markProgram, runProgram } from './compile-program.ts';
+import { type Compiled, MatchState } from './compile-query.ts';
 import { extractRequiredTerms, guessTermCost, type RequiredTerm } from './extract-required-terms.ts';
 import { foldText } from './fold-text.ts';
 import { KeyFilter } from './key-filter.ts';
@@ -26,9 +26,8 @@ type Slot = {
   /** Where its boolean skeleton starts in the shared program buffer (see compile-program.ts). */
   start: number;
   length: number;
-  calls: Compiled[];
-  /** The full compiled tree, used for highlights once a query matched. */
-  compiled: Compiled;
+  /** Its phrase and NEAR nodes' places in the shared call table. */
+  calls: number[];
   required: RequiredTerm[];
   exactTerms: number;
 };
@@ -42,6 +41,8 @@ type Slot = {
  */
 type Entry = number;
 const NOTHING: Entry = -1;
+/** Stands in the call table for the nodes of removed queries. */
+const RELEASED: Compiled = { test: () => false, mark: () => {} };
 const CACHE_LIMIT = 500_000;
 const POOL_LIMIT = 1 << 24;
 /** Posts seen before observed key frequencies replace the built-in guesses. */
@@ -62,6 +63,8 @@ const MIN_POSTS_FOR_STATISTICS = 1_000;
  */
 export class QueryMatcher {
   private readonly slots: (Slot | undefined)[] = [];
+  /** Compiled phrase and NEAR nodes of every query, called from the programs. */
+  private readonly calls: Compiled[] = [];
   /** Every query's program, back to back (one cache line or two per candidate). */
   private code = new Int32Array(4096);
   private codeLength = 0;
@@ -119,10 +122,10 @@ export class QueryMatcher {
   /** Adds a query, or replaces the query stored under `id`. Throws `QuerySyntaxError` on bad text. */
   add(id: string, query: string | QueryNode): void {
     const node = typeof query === 'string' ? parseQuery(query) : query;
-    const compiled = compileQuery(node, this.intern);
     const program: number[] = [];
-    const calls: Compiled[] = [];
-    emitProgram(node, this.intern, calls, program);
+    const firstCall = this.calls.length;
+    emitProgram(node, this.intern, this.calls, program);
+    const calls = Array.from({ length: this.calls.length - firstCall }, (_, k) => firstCall + k);
     const required = extractRequiredTerms(node, this.cost);
     if (!required) throw new Error(`Query "${id}" could match posts without any of its terms`);
     this.remove(id);
@@ -135,7 +138,6 @@ export class QueryMatcher {
       start,
       length: program.length,
       calls,
-      compiled,
       required,
       exactTerms: exact.length,
     };
@@ -163,6 +165,7 @@ export class QueryMatcher {
     this.unindex(slot, s.required);
     this.countExact(exactTermKeys(s.node), -1);
     this.codeGarbage += s.length;
+    for (const c of s.calls) this.calls[c] = RELEASED;
     this.slots[slot] = undefined;
     this.byId.delete(id);
     if (this.codeGarbage > this.codeLength / 2 && this.codeGarbage > 4096) this.compactPrograms();
@@ -187,14 +190,14 @@ export class QueryMatcher {
     const starts = this.programStart;
     for (const slot of this.candidates) {
       const base = starts[slot]!;
-      if (!runProgram(code, base, base, st, this.slots[slot]!.calls)) continue;
+      if (!runProgram(code, base, base, st, this.calls)) continue;
       const s = this.slots[slot]!;
       if (!withHighlights) {
         hits.push({ id: s.id, highlights: [] });
         continue;
       }
       const marks: number[] = [];
-      s.compiled.mark(st, marks);
+      markProgram(code, base, base, st, this.calls, marks);
       hits.push({ id: s.id, highlights: mergeHighlights(marks) });
     }
     return hits;
