@@ -184,6 +184,20 @@ describe.each(drivers)('triage models API (%s)', (driver) => {
     ).toBe('lexicon');
   });
 
+  it('classifies a text on demand; the language model is off by default', async () => {
+    const res = await call('POST', '/api/v1/triage/classify', 'agent', {
+      text: '@brand my internet is down again',
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ provider: 'builtin', intent: 'outage', actionable: true });
+    const llm = await call('POST', '/api/v1/triage/classify', 'agent', { text: 'hi', provider: 'llm' });
+    expect(llm.statusCode).toBe(409);
+    expect(llm.json().error.code).toBe('llm_disabled');
+    const draft = await call('POST', '/api/v1/triage/draft-reply', 'agent', { text: 'hi' });
+    expect(draft.statusCode).toBe(409);
+    expect((await call('POST', '/api/v1/triage/draft-reply', 'viewer', { text: 'hi' })).statusCode).toBe(403);
+  });
+
   it('refuses to retrain without enough examples', async () => {
     const res = await call('POST', '/api/v1/models/retrain', 'manager', { task: 'actionable' });
     expect(res.statusCode).toBe(400);

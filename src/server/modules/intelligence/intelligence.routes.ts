@@ -3,8 +3,10 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { can } from '../../platform/auth/roles.ts';
-import { notFound } from '../../platform/errors.ts';
+import { AppError, notFound } from '../../platform/errors.ts';
 import { actorOf } from '../../platform/http/auth-guard.ts';
+import { DEFAULT_INTENT_RULES, OTHER_INTENT } from './classify-intent.ts';
+import { createLlmProvider, type LlmProvider } from './openai-provider.ts';
 import { correctPostLabels, countTrainingExamples } from './record-training-example.ts';
 import { retrainModel } from './retrain-model.ts';
 import {
@@ -25,6 +27,22 @@ const idParams = z.object({ id: z.uuid() });
 export async function intelligenceRoutes(app: FastifyInstance, ctx: AppContext) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['intelligence'];
+  const llm = createLlmProvider({
+    baseUrl: ctx.config.OPENAI_BASE_URL,
+    apiKey: ctx.config.OPENAI_API_KEY,
+    model: ctx.config.OPENAI_MODEL,
+  });
+  const requireLlm = (): LlmProvider => {
+    if (!llm) {
+      throw new AppError(
+        'llm_disabled',
+        'No language model endpoint is configured (set OPENAI_BASE_URL)',
+        409,
+      );
+    }
+    return llm;
+  };
+  const postText = z.string().trim().min(1).max(20_000);
 
   r.get(
     '/api/v1/models',
@@ -142,6 +160,59 @@ export async function intelligenceRoutes(app: FastifyInstance, ctx: AppContext) 
         actionable: post.actionable,
         signals: post.signals,
       };
+    },
+  );
+  r.post(
+    '/api/v1/triage/classify',
+    {
+      config: { roles: can.work },
+      schema: {
+        tags,
+        summary:
+          'Triage signals of a text: the built-in and active models, or (`provider: "llm"`) the configured language model as a second opinion',
+        body: z.object({ text: postText, provider: z.enum(['builtin', 'llm']).optional() }),
+      },
+    },
+    async (req) => {
+      const builtin = ctx.enricher.enrich(req.body.text, { channel: 'api', toBrand: true });
+      if (req.body.provider !== 'llm') return { provider: 'builtin', ...builtin };
+      const provider = requireLlm();
+      const intents = [...new Set([...DEFAULT_INTENT_RULES.map((x) => x.intent), OTHER_INTENT])];
+      const sentiment = await provider.classify(req.body.text, 'sentiment', [
+        'negative',
+        'neutral',
+        'positive',
+      ]);
+      const intent = await provider.classify(req.body.text, 'intent', intents);
+      return {
+        provider: 'llm',
+        model: provider.model,
+        sentiment: sentiment.label,
+        intent: intent.label,
+        builtin: { sentiment: builtin.sentiment, intent: builtin.intent },
+      };
+    },
+  );
+  r.post(
+    '/api/v1/triage/draft-reply',
+    {
+      config: { roles: can.work },
+      schema: {
+        tags,
+        summary:
+          'A reply draft from the configured language model (409 llm_disabled when none); PII is redacted both ways',
+        body: z.object({
+          text: postText,
+          history: z.array(postText).max(50).optional(),
+          brand: z.string().trim().max(200).optional(),
+          instructions: z.string().trim().max(4000).optional(),
+        }),
+      },
+    },
+    async (req) => {
+      const { text, ...rest } = req.body;
+      const draft = await requireLlm().draftReply({ post: text, ...rest });
+      return { ...draft, model: requireLlm().model };
     },
   );
 }
