@@ -45,6 +45,28 @@ export class KeyFilter {
     this.set(hashOf(prefix, prefix.length));
   }
 
+  /**
+   * Like `mayMatter(head + value.toLowerCase())` without building the string (attribute keys such
+   * as `author:` + a handle), a leading `@` of the value dropped. Non-ASCII values say maybe.
+   */
+  mayMatterLowered(head: string, value: string): boolean {
+    if (this.longPrefixes) return true;
+    const lengths = this.prefixLength;
+    let h = 0x811c9dc5 | 0;
+    for (let i = 0; i < head.length; i++) h = Math.imul(h ^ head.charCodeAt(i), 0x01000193);
+    const from = value.charCodeAt(0) === 64 ? 1 : 0;
+    const n = head.length + value.length - from;
+    for (let i = from, len = head.length; i < value.length; i++) {
+      let c = value.charCodeAt(i);
+      if (c >= 128) return true;
+      if (c >= 65 && c <= 90) c += 32;
+      h = Math.imul(h ^ c, 0x01000193);
+      len++;
+      if (len <= 64 && lengths[len] === 1 && len < n && this.has(h)) return true;
+    }
+    return this.has(h);
+  }
+
   /** False when no stored key equals `token` and no stored prefix starts it. */
   mayMatter(token: string): boolean {
     if (this.longPrefixes) return true;

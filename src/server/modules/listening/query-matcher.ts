@@ -10,6 +10,7 @@ import {
   attributeKeys,
   EXACT_KEY,
   exactKey,
+  fieldKey,
   keysOfToken,
   linkedSiteKeys,
   type MatchPost,
@@ -41,6 +42,7 @@ type Slot = {
  */
 type Entry = number;
 const NOTHING: Entry = -1;
+const AUTHOR_KEY = fieldKey('author', '');
 /** Stands in the call table for the nodes of removed queries. */
 const RELEASED: Compiled = { test: () => false, mark: () => {} };
 const CACHE_LIMIT = 500_000;
@@ -229,8 +231,11 @@ export class QueryMatcher {
       }
     }
     const { handle, externalId } = post.author;
-    this.apply(this.handleCache.get(handle) ?? this.lookupField(this.handleCache, handle, 'author'), -1);
-    if (externalId !== handle) {
+    const filter = this.filter;
+    if (filter.mayMatterLowered(AUTHOR_KEY, handle)) {
+      this.apply(this.handleCache.get(handle) ?? this.lookupField(this.handleCache, handle, 'author'), -1);
+    }
+    if (externalId !== handle && filter.mayMatterLowered(AUTHOR_KEY, externalId)) {
       this.apply(
         this.authorIdCache.get(externalId) ?? this.lookupField(this.authorIdCache, externalId, 'author'),
         -1,
