@@ -73,7 +73,7 @@ export async function selectEntrants(
     const page: Candidate[] = await queryRows<Candidate>(
       db,
       sql`SELECT p.id, p.created_at, p.channel, p.text, p.title, p.lang, p.url, p.links,
-                 i.id AS identity_id, i.external_id, i.handle, i.email, i.person_id, i.first_seen_at,
+                 i.id AS identity_id, i.external_id, i.handle, i.email, i.person_id, i.created_at AS first_seen_at,
                  i.profile->>'createdAt' AS account_created
           FROM posts p JOIN identities i ON i.id = p.identity_id
           WHERE p.direction = 'inbound' AND NOT p.is_repost
