@@ -14,6 +14,9 @@ import { registerReader, registerSender } from './registry.ts';
 import { readRss, rssConfigSchema } from './rss/rss-reader.ts';
 import { registerSandboxSender } from './sandbox/sandbox-sender.ts';
 import { webhookConfigSchema, webhookRoutes } from './webhook/webhook.routes.ts';
+import { readX } from './x/read-x.ts';
+import { sendX } from './x/send-x.ts';
+import { xConfigSchema } from './x/x-config.ts';
 
 /** Registers every connector's config schema, reader and sender with the registries. */
 export function registerConnectors(): void {
@@ -30,6 +33,9 @@ export function registerConnectors(): void {
   registerChannelConfig('mastodon', mastodonConfigSchema);
   registerReader('mastodon', readMastodon);
   registerSender('mastodon', sendMastodon);
+  registerChannelConfig('x', xConfigSchema);
+  registerReader('x', readX);
+  registerSender('x', sendX);
 }
 
 /** HTTP routes that connectors need (inbound webhooks). */
