@@ -58,6 +58,7 @@ const results: Record<string, unknown> = { posts: N };
 const raw = firehose(N, 'base');
 let t0 = process.cpuUsage();
 const parsed: NormalisedPost[] = raw.map((s) => normalisedPostSchema.parse(JSON.parse(s)));
+if (parsed.length !== N) throw new Error('baseline parse lost posts');
 const baseCpu = (process.cpuUsage(t0).user + process.cpuUsage(t0).system) / 1e6;
 results.parsePostsPerSec = Math.round(N / baseCpu);
 

@@ -10,14 +10,14 @@ import { createEnricher } from './modules/intelligence/index.ts';
 import { createListener } from './modules/listening/index.ts';
 import { deliverDueOutbox, requeueStuckOutbox } from './modules/responses/deliver-outbox.ts';
 import { startWebhookFanout } from './modules/responses/deliver-webhooks.ts';
+import { POST_STORED } from './pipeline/ingest.ts';
+import { processPost } from './pipeline/process-post.ts';
 import type { Bus } from './platform/bus/bus.ts';
 import { createMemoryBus } from './platform/bus/memory-bus.ts';
 import { createNatsBus } from './platform/bus/nats-bus.ts';
 import { type Database, openDatabase, queryRows } from './platform/db/client.ts';
 import { migrate } from './platform/db/migrate.ts';
 import type { Logger } from './platform/log.ts';
-import { POST_STORED } from './pipeline/ingest.ts';
-import { processPost } from './pipeline/process-post.ts';
 
 export type RuntimeOptions = {
   /** Use an already open database (tests). */
@@ -28,7 +28,11 @@ export type RuntimeOptions = {
 };
 
 /** Opens the database (migrating it), the bus and the module services: the composition root. */
-export async function createContext(config: Config, log: Logger, opts: RuntimeOptions = {}): Promise<AppContext> {
+export async function createContext(
+  config: Config,
+  log: Logger,
+  opts: RuntimeOptions = {},
+): Promise<AppContext> {
   registerConnectors();
   const database =
     opts.database ??
