@@ -67,7 +67,10 @@ export async function listDiscover(
           SELECT p.id, p.channel, p.external_id, p.url, p.text, p.created_at, p.topic_ids, p.sentiment, p.intent, p.actionable,
                  i.id AS identity_id, i.handle, i.display_name, i.person_id,
                  (p.sentiment = 'negative') IS TRUE AS negative,
-                 (p.intent IS NOT NULL AND EXISTS (SELECT 1 FROM unnest(${problems}::text[]) pat WHERE p.intent LIKE pat)) AS problem
+                 (p.intent IS NOT NULL AND EXISTS (SELECT 1 FROM unnest(ARRAY[${sql.join(
+                   problems.map((x) => sql`${x}`),
+                   sql`, `,
+                 )}]::text[]) pat WHERE p.intent LIKE pat)) AS problem
           FROM posts p JOIN identities i ON i.id = p.identity_id
           WHERE p.direction = 'inbound' AND NOT p.to_brand AND p.case_id IS NULL AND NOT p.is_repost
             AND cardinality(p.topic_ids) > 0 AND p.processed_at IS NOT NULL AND p.created_at >= ${since}
