@@ -10,6 +10,9 @@ import { sendEmail } from './email/send-email.ts';
 import { mastodonConfigSchema } from './mastodon/mastodon-config.ts';
 import { readMastodon } from './mastodon/read-mastodon.ts';
 import { sendMastodon } from './mastodon/send-mastodon.ts';
+import { readReddit } from './reddit/read-reddit.ts';
+import { redditConfigSchema } from './reddit/reddit-config.ts';
+import { sendReddit } from './reddit/send-reddit.ts';
 import { registerReader, registerSender } from './registry.ts';
 import { readRss, rssConfigSchema } from './rss/rss-reader.ts';
 import { registerSandboxSender } from './sandbox/sandbox-sender.ts';
@@ -36,6 +39,9 @@ export function registerConnectors(): void {
   registerChannelConfig('x', xConfigSchema);
   registerReader('x', readX);
   registerSender('x', sendX);
+  registerChannelConfig('reddit', redditConfigSchema);
+  registerReader('reddit', readReddit, { minRequestIntervalMs: 1000 });
+  registerSender('reddit', sendReddit);
 }
 
 /** HTTP routes that connectors need (inbound webhooks). */
