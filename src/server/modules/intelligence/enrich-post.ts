@@ -3,8 +3,8 @@ import { detectActionable } from './detect-actionable.ts';
 import { detectLanguage } from './detect-language.ts';
 import { findPii, type PiiOptions, type PiiSpan } from './detect-pii.ts';
 import { detectServiceRecovery, type ServiceRecoveryRule } from './detect-service-recovery.ts';
-import { extractFeatures, type SparseVector } from './extract-features.ts';
-import { prepareText } from './normalise-text.ts';
+import { extractFeatures, type FeatureOptions, type SparseVector } from './extract-features.ts';
+import { type PreparedText, prepareText } from './normalise-text.ts';
 import { type SentimentLabel, scoreSentiment } from './score-sentiment.ts';
 import { scoreVector, softmax, type TextClassifier } from './train-classifier.ts';
 
@@ -54,12 +54,15 @@ export function parseActionableLabel(label: string): boolean | undefined {
 function predict(
   model: LoadedModel,
   text: string,
-  cache: Map<string, SparseVector>,
+  prepared: PreparedText,
+  cache: Map<FeatureOptions, SparseVector>,
 ): { label: string; probabilities: Record<string, number>; confidence: number } {
-  const key = JSON.stringify(model.classifier.features);
+  // models trained with the same recipe share one feature vector
+  const key =
+    [...cache.keys()].find((k) => sameFeatures(k, model.classifier.features)) ?? model.classifier.features;
   let x = cache.get(key);
   if (!x) {
-    x = extractFeatures(text, model.classifier.features);
+    x = extractFeatures(text, model.classifier.features, prepared);
     cache.set(key, x);
   }
   const p = softmax(scoreVector(model.classifier, x));
@@ -72,6 +75,14 @@ function predict(
   return { label: model.classifier.labels[best]!, probabilities, confidence: p[best]! };
 }
 
+function sameFeatures(a: FeatureOptions, b: FeatureOptions): boolean {
+  if (a === b) return true;
+  for (const k of Object.keys(a) as (keyof FeatureOptions)[]) {
+    if (String(a[k]) !== String(b[k])) return false;
+  }
+  return true;
+}
+
 /**
  * Every triage signal of one post: language, sentiment and score, intent, actionable, PII spans,
  * service recovery. Uses the trained models given in `ctx.models` and the built-in rules for the
@@ -81,15 +92,16 @@ export function enrichPost(text: string, ctx: EnrichContext = {}): Enrichment {
   const full = ctx.title ? `${ctx.title}\n${text}` : text;
   const lang = ctx.lang ?? detectLanguage(full);
   const signals: Record<string, unknown> = {};
-  const features = new Map<string, SparseVector>();
+  const features = new Map<FeatureOptions, SparseVector>();
+  const prepared = prepareText(full);
 
-  const lexicon = scoreSentiment(prepareText(full).tokens);
+  const lexicon = scoreSentiment(prepared.tokens);
   let sentiment: SentimentLabel = lexicon.label;
   let sentimentScore = lexicon.score;
   signals.sentimentSource = 'lexicon';
   const sentimentModel = ctx.models?.sentiment;
   if (sentimentModel) {
-    const p = predict(sentimentModel, full, features);
+    const p = predict(sentimentModel, full, prepared, features);
     if (SENTIMENTS.has(p.label)) {
       sentiment = p.label as SentimentLabel;
       sentimentScore = (p.probabilities.positive ?? 0) - (p.probabilities.negative ?? 0);
@@ -105,7 +117,7 @@ export function enrichPost(text: string, ctx: EnrichContext = {}): Enrichment {
   signals.intentScores = rules.scores;
   const intentModel = ctx.models?.intent;
   if (intentModel) {
-    const p = predict(intentModel, full, features);
+    const p = predict(intentModel, full, prepared, features);
     intent = p.label;
     signals.intentSource = `model:${intentModel.name}`;
     signals.intentConfidence = round(p.confidence);
@@ -116,7 +128,7 @@ export function enrichPost(text: string, ctx: EnrichContext = {}): Enrichment {
   signals.actionableReason = rule.reason;
   const actionableModel = ctx.models?.actionable;
   if (actionableModel && ctx.direction !== 'outbound' && !ctx.isRepost) {
-    const p = predict(actionableModel, full, features);
+    const p = predict(actionableModel, full, prepared, features);
     const parsed = parseActionableLabel(p.label);
     if (parsed !== undefined) {
       actionable = parsed;

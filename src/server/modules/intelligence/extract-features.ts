@@ -1,4 +1,4 @@
-import { extractHandles, prepareText } from './normalise-text.ts';
+import { extractHandles, type PreparedText, prepareText } from './normalise-text.ts';
 import { scoreSentiment } from './score-sentiment.ts';
 
 /** How a text becomes a sparse vector. Stored with each model so classify uses the same recipe. */
@@ -35,7 +35,7 @@ export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = {
   positional: true,
 };
 
-/** A sparse vector: sorted unique indices with their values (L2-normalised per block). */
+/** A sparse vector: feature indices with their values (L2-normalised per block). */
 export type SparseVector = { indices: Uint32Array; values: Float32Array };
 
 const FNV_OFFSET = 0x811c9dc5;
@@ -90,93 +90,102 @@ function slot(hash: number, mask: number): number {
   return k < RESERVED ? k + RESERVED : k;
 }
 
+/** The vector being built: indices and values appended block by block. */
+class Output {
+  indices = new Uint32Array(8192);
+  values = new Float32Array(8192);
+  size = 0;
+  push(k: number, v: number): void {
+    if (this.size === this.indices.length) return; // extremely long text: ignore the tail
+    this.indices[this.size] = k;
+    this.values[this.size++] = v;
+  }
+  take(): SparseVector {
+    const v = { indices: this.indices.slice(0, this.size), values: this.values.slice(0, this.size) };
+    this.size = 0;
+    return v;
+  }
+}
+
 /**
- * Reusable scratch space: a small open-addressing table (fits in L1 cache, unlike a dense array
- * of 2^18 counts) keyed by feature index, so extracting features allocates only the result.
+ * Counts of one feature block in a small open-addressing table (fits in L1 cache, unlike a dense
+ * array of 2^18 counts), so extracting features allocates only the result.
  */
 class Block {
   private readonly keys = new Int32Array(8192).fill(-1);
   private readonly vals = new Float64Array(8192);
   private readonly slots = new Int32Array(4096);
-  size = 0;
-  private slotOf(k: number): number {
+  private size = 0;
+  add(k: number): void {
     let s = Math.imul(k, 0x9e3779b1) >>> 19; // 13 bits
     for (;;) {
       const key = this.keys[s]!;
-      if (key === k) return s;
+      if (key === k) {
+        this.vals[s]! += 1;
+        return;
+      }
       if (key === -1) {
-        if (this.size === this.slots.length) return -1; // extremely long text: ignore the tail
+        if (this.size === this.slots.length) return; // extremely long text: ignore the tail
         this.keys[s] = k;
+        this.vals[s] = 1;
         this.slots[this.size++] = s;
-        return s;
+        return;
       }
       s = (s + 1) & 8191;
     }
   }
-  add(k: number, v: number): void {
-    const s = this.slotOf(k);
-    if (s >= 0) this.vals[s]! += v;
-  }
-  /** Adds the block, sub-linear tf and L2-normalised to `weight`, into `acc`, then clears it. */
-  flushInto(acc: Block, weight: number): void {
+  /**
+   * Appends the block to `out` with sub-linear tf, L2-normalised to `weight`, and clears it.
+   * (Blocks use different hash seeds; an index shared by two blocks, which is rare, simply
+   * appears twice, which a dot product does not mind.)
+   */
+  flushTo(out: Output, weight: number): void {
     let norm = 0;
     for (let i = 0; i < this.size; i++) {
       const s = this.slots[i]!;
-      const v = 1 + Math.log(this.vals[s]!);
+      const c = this.vals[s]!;
+      const v = c === 1 ? 1 : 1 + Math.log(c);
       this.vals[s] = v;
       norm += v * v;
     }
     const scale = norm > 0 ? weight / Math.sqrt(norm) : 0;
     for (let i = 0; i < this.size; i++) {
       const s = this.slots[i]!;
-      acc.add(this.keys[s]!, this.vals[s]! * scale);
-    }
-    this.clear();
-  }
-  /** Sorted sparse vector of the contents; clears the block. */
-  drain(): SparseVector {
-    const indices = new Uint32Array(this.size);
-    for (let i = 0; i < this.size; i++) indices[i] = this.keys[this.slots[i]!]!;
-    indices.sort();
-    const values = new Float32Array(this.size);
-    for (let i = 0; i < indices.length; i++) values[i] = this.vals[this.slotOf(indices[i]!)]!;
-    this.clear();
-    return { indices, values };
-  }
-  private clear(): void {
-    for (let i = 0; i < this.size; i++) {
-      const s = this.slots[i]!;
+      out.push(this.keys[s]!, this.vals[s]! * scale);
       this.keys[s] = -1;
-      this.vals[s] = 0;
     }
     this.size = 0;
   }
 }
 
 const block = new Block();
-const acc = new Block();
+const out = new Output();
 
 /**
  * Turns a text into a hashed sparse vector: word n-grams (with negation marking), character
  * n-grams and the rule-based sentiment scores, each block L2-normalised with sub-linear term
  * frequency, plus a constant bias feature. Deterministic; a tweet takes a few microseconds.
  */
-export function extractFeatures(raw: string, opts: FeatureOptions): SparseVector {
+export function extractFeatures(
+  raw: string,
+  opts: FeatureOptions,
+  prepared: PreparedText = prepareText(raw),
+): SparseVector {
   const dim = 1 << opts.hashBits;
   const mask = dim - 1;
-  const { normalised, tokens } = prepareText(raw);
+  const { normalised, tokens } = prepared;
   const { words: toks, negated } = tokens;
   const n = toks.length;
   const hashes = new Array<number>(n);
   for (let i = 0; i < n; i++) hashes[i] = hashString(toks[i]!, SEED_WORD);
   for (let i = 0; i < n; i++) {
     const isNeg = opts.negation && negated[i]!;
-    block.add(slot(isNeg ? combine(hashes[i]!, 0, SEED_NEG) : hashes[i]!, mask), 1);
+    block.add(slot(isNeg ? combine(hashes[i]!, 0, SEED_NEG) : hashes[i]!, mask));
     if (opts.wordNgrams >= 2 && i + 1 < n)
-      block.add(slot(combine(hashes[i]!, hashes[i + 1]!, SEED_BIGRAM), mask), 1);
+      block.add(slot(combine(hashes[i]!, hashes[i + 1]!, SEED_BIGRAM), mask));
     if (opts.wordNgrams >= 3 && i + 2 < n) {
       const h = combine(combine(hashes[i]!, hashes[i + 1]!, SEED_TRIGRAM), hashes[i + 2]!, SEED_TRIGRAM);
-      block.add(slot(h, mask), 1);
+      block.add(slot(h, mask));
     }
   }
   if (opts.positional) {
@@ -185,13 +194,13 @@ export function extractFeatures(raw: string, opts: FeatureOptions): SparseVector
     while (start < n && toks[start] === '_user_') start++;
     let end = n - 1;
     while (end >= start && (toks[end] === '_url_' || toks[end] === '_user_')) end--;
-    if (start < n) block.add(slot(combine(hashes[start]!, 1, SEED_POS), mask), 1);
+    if (start < n) block.add(slot(combine(hashes[start]!, 1, SEED_POS), mask));
     if (start + 1 < n)
-      block.add(slot(combine(combine(hashes[start]!, hashes[start + 1]!, SEED_POS), 2, SEED_POS), mask), 1);
-    if (end >= 0) block.add(slot(combine(hashes[end]!, 3, SEED_POS), mask), 1);
+      block.add(slot(combine(combine(hashes[start]!, hashes[start + 1]!, SEED_POS), 2, SEED_POS), mask));
+    if (end >= 0) block.add(slot(combine(hashes[end]!, 3, SEED_POS), mask));
   }
-  if (opts.handles) for (const h of extractHandles(raw)) block.add(slot(hashString(h, SEED_HANDLE), mask), 1);
-  block.flushInto(acc, 1);
+  if (opts.handles) for (const h of extractHandles(raw)) block.add(slot(hashString(h, SEED_HANDLE), mask));
+  block.flushTo(out, 1);
 
   const [cmin, cmax] = opts.charNgrams;
   if (cmax > 0) {
@@ -201,26 +210,26 @@ export function extractFeatures(raw: string, opts: FeatureOptions): SparseVector
       let h = FNV_OFFSET ^ SEED_CHAR;
       for (let j = 0; j < cmax && i + j < len; j++) {
         h = Math.imul(h ^ text.charCodeAt(i + j), FNV_PRIME);
-        if (j + 1 >= cmin) block.add(slot(mix(h >>> 0), mask), 1);
+        if (j + 1 >= cmin) block.add(slot(mix(h >>> 0), mask));
       }
     }
-    block.flushInto(acc, opts.charWeight);
+    block.flushTo(out, opts.charWeight);
   }
 
   if (opts.lexicon) {
     // the rule model's view as a handful of dense features the classifier can weigh
     const lex = scoreSentiment(tokens);
     const s = opts.lexiconWeight;
-    acc.add(META_POS, s * Math.log1p(lex.positive));
-    acc.add(META_NEG, s * Math.log1p(lex.negative));
-    if (lex.score > 0) acc.add(META_SCORE_POS, s * lex.score);
-    if (lex.score < 0) acc.add(META_SCORE_NEG, -s * lex.score);
-    acc.add(
+    out.push(META_POS, s * Math.log1p(lex.positive));
+    out.push(META_NEG, s * Math.log1p(lex.negative));
+    if (lex.score > 0) out.push(META_SCORE_POS, s * lex.score);
+    if (lex.score < 0) out.push(META_SCORE_NEG, -s * lex.score);
+    out.push(
       lex.label === 'positive' ? META_LABEL_POS : lex.label === 'negative' ? META_LABEL_NEG : META_LABEL_NEU,
       s,
     );
   }
-  acc.add(BIAS_INDEX, 1);
+  out.push(BIAS_INDEX, 1);
 
-  return acc.drain();
+  return out.take();
 }

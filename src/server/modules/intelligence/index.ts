@@ -30,10 +30,15 @@ export async function createEnricher(db: Db, options: Omit<EnrichContext, 'model
   let models: TriageModels = await loadActiveModels(db);
   return {
     enrich(text, ctx): Signals {
+      // direction and isRepost are read when the caller passes them (outbound posts are never
+      // actionable nor service recovery)
+      const extra = ctx as typeof ctx & { direction?: 'inbound' | 'outbound'; isRepost?: boolean };
       const e = enrichPost(text, {
         ...options,
         toBrand: ctx.toBrand || PRIVATE_CHANNELS.has(ctx.channel),
         lang: ctx.lang,
+        direction: extra.direction,
+        isRepost: extra.isRepost,
         models,
       });
       return { ...e, pii: e.pii };

@@ -130,8 +130,10 @@ export function extractHandles(raw: string): string[] {
   return out;
 }
 
+export type PreparedText = { normalised: string; tokens: Tokens };
+
 /** Full preparation used by every model: entities, placeholders, emoticons, tokens. */
-export function prepareText(raw: string): { normalised: string; tokens: Tokens } {
+export function prepareText(raw: string): PreparedText {
   const normalised = normaliseText(markEmoticons(decodeEntities(raw)));
   return { normalised, tokens: tokenise(normalised) };
 }

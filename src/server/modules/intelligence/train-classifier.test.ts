@@ -33,12 +33,12 @@ const labels = [
 ].flatMap((l) => [l, l, l]);
 
 describe('extractFeatures', () => {
-  it('gives sorted unique indices with a bias feature, the same for the same text', () => {
+  it('gives hashed indices in range with a bias feature, the same for the same text', () => {
     const a = extractFeatures('Not good at all @united :( http://t.co/x', DEFAULT_FEATURE_OPTIONS);
     const b = extractFeatures('Not good at all @united :( http://t.co/x', DEFAULT_FEATURE_OPTIONS);
     expect(a).toEqual(b);
-    expect(a.indices[0]).toBe(0);
-    for (let i = 1; i < a.indices.length; i++) expect(a.indices[i]!).toBeGreaterThan(a.indices[i - 1]!);
+    expect(a.indices.length).toBeGreaterThan(50);
+    expect([...a.indices]).toContain(0);
     expect(Math.max(...a.indices)).toBeLessThan(1 << DEFAULT_FEATURE_OPTIONS.hashBits);
   });
 
