@@ -109,7 +109,8 @@ export async function startFakeReddit(): Promise<FakeReddit> {
         },
       });
       res.writeHead(200, { 'content-type': 'application/json; charset=UTF-8', ...limits });
-      return res.end(failure === 'truncated' ? body.slice(0, body.length / 2) : body);
+      res.end(failure === 'truncated' ? body.slice(0, body.length / 2) : body);
+      return;
     }
     json(404, { message: 'Not Found', error: 404 });
   });
