@@ -4,6 +4,9 @@ import { registerChannelConfig } from '../modules/channels/channel-config.ts';
 import { blueskyConfigSchema } from './bluesky/bluesky-config.ts';
 import { readJetstream } from './bluesky/read-jetstream.ts';
 import { sendBluesky } from './bluesky/send-bluesky.ts';
+import { discourseConfigSchema } from './discourse/discourse-config.ts';
+import { readDiscourse } from './discourse/read-discourse.ts';
+import { sendDiscourse } from './discourse/send-discourse.ts';
 import { emailConfigSchema } from './email/email-config.ts';
 import { readEmail } from './email/read-email.ts';
 import { sendEmail } from './email/send-email.ts';
@@ -42,6 +45,9 @@ export function registerConnectors(): void {
   registerChannelConfig('reddit', redditConfigSchema);
   registerReader('reddit', readReddit, { minRequestIntervalMs: 1000 });
   registerSender('reddit', sendReddit);
+  registerChannelConfig('discourse', discourseConfigSchema);
+  registerReader('discourse', readDiscourse);
+  registerSender('discourse', sendDiscourse);
 }
 
 /** HTTP routes that connectors need (inbound webhooks). */
