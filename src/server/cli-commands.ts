@@ -1,6 +1,7 @@
 // Commands contributed by modules (train/classify/eval, bench match, …): each module exports its
 // command runners; this file maps them to `earshot <name>`. Modules load lazily, per command.
 import { parseArgs } from 'node:util';
+import type { AppContext } from './context.ts';
 import { UsageError } from './platform/errors.ts';
 
 export type Command = { usage: string; describe: string; run: (argv: string[]) => Promise<void> };
@@ -12,7 +13,43 @@ function positiveInt(v: string | undefined, flag: string): number | undefined {
   return n;
 }
 
-export const extraCommands: Record<string, Command> = {
+/** Opens the database (and the in-process pipeline) of `--data DIR` / `DATABASE_URL` for a call. */
+export type WithContext = <T>(data: string | undefined, fn: (ctx: AppContext) => Promise<T>) => Promise<T>;
+
+/** `earshot train | classify | eval` (intelligence module); loaded only when one of them runs. */
+function triage(withContext: WithContext): Record<string, Command> {
+  const names = {
+    train: [
+      'Train a triage model from labelled examples and store it for use',
+      'earshot train --task sentiment|intent|actionable --input FILE.csv --text-column C --label-column L [--name NAME] [--activate] [--algorithm ensemble|nbsvm|logreg] [--seed N] [--json] [--data DIR]',
+    ],
+    classify: [
+      'Classify the rows of a CSV: one JSON line per row',
+      'earshot classify --input FILE.csv --text-column C [--model NAME] [--output FILE] [--data DIR]',
+    ],
+    eval: [
+      'Evaluate a model (or K-fold cross-validate); the last line is macro-F1',
+      'earshot eval --task sentiment|intent|actionable --input FILE.csv --text-column C --label-column L [--model NAME] [--folds K] [--data DIR]',
+    ],
+  } as const;
+  return Object.fromEntries(
+    Object.entries(names).map(([name, [describe, usage]]) => [
+      name,
+      {
+        usage,
+        describe,
+        run: async (argv: string[]) => {
+          const { triageCommands } = await import('./modules/intelligence/cli-commands.ts');
+          const cmds = triageCommands((data, fn) => withContext(data, (ctx) => fn(ctx.db)));
+          await cmds[name]!.run(argv);
+        },
+      },
+    ]),
+  );
+}
+
+export const extraCommands = (withContext: WithContext): Record<string, Command> => ({
+  ...triage(withContext),
   bench: {
     usage: 'earshot bench match [--queries N] [--posts N] [--posts-file FILE] [--seed N]',
     describe: 'The listening-engine benchmark; the last line is one JSON object',
@@ -51,4 +88,4 @@ export const extraCommands: Record<string, Command> = {
         throw new Error(`the indexed matcher disagreed with brute force on ${result.mismatches} posts`);
     },
   },
-};
+});

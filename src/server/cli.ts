@@ -218,7 +218,7 @@ function help(): string {
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  Object.assign(commands, (await lazy.extra()).extraCommands);
+  Object.assign(commands, (await lazy.extra()).extraCommands(withContext));
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(help());
     return name ? 0 : 2;

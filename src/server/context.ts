@@ -44,7 +44,16 @@ export type Signals = {
   signals: Record<string, unknown>;
 };
 export type Enricher = {
-  enrich(text: string, ctx: { channel: string; toBrand: boolean; lang?: string | undefined }): Signals;
+  enrich(
+    text: string,
+    ctx: {
+      channel: string;
+      toBrand: boolean;
+      lang?: string | undefined;
+      direction?: 'inbound' | 'outbound' | undefined;
+      isRepost?: boolean | undefined;
+    },
+  ): Signals;
   /** Re-reads the active models (after an admin switches one). */
   reload(): Promise<void>;
 };

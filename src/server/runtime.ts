@@ -6,7 +6,7 @@ import { type AppContext, LiveHub } from './context.ts';
 import { startAlertMonitor, startAnalytics } from './modules/analytics/index.ts';
 import { startCampaigns } from './modules/campaigns/index.ts';
 import { runCareJobs } from './modules/cases/run-care-jobs.ts';
-import { createEnricher } from './modules/intelligence/index.ts';
+import { createEnricher, startTriageLearning } from './modules/intelligence/index.ts';
 import { createListener } from './modules/listening/index.ts';
 import { deliverDueOutbox, requeueStuckOutbox } from './modules/responses/deliver-outbox.ts';
 import { startWebhookFanout } from './modules/responses/deliver-webhooks.ts';
@@ -78,6 +78,7 @@ export async function startWorker(ctx: AppContext): Promise<() => Promise<void>>
     { concurrency: ctx.database.kind === 'postgres' ? 4 : 1 },
   );
   await startAnalytics(ctx);
+  await startTriageLearning(ctx);
   await startCampaigns(ctx);
   const pending = await queryRows<{ id: string }>(
     ctx.db,

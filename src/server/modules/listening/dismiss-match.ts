@@ -3,6 +3,7 @@ import { type Actor, audit } from '../../platform/audit.ts';
 import type { Db } from '../../platform/db/client.ts';
 import { notFound } from '../../platform/errors.ts';
 import { posts } from '../conversations/conversations.schema.ts';
+import { learnFromDismissal } from '../intelligence/index.ts';
 import { topicMatches } from './listening.schema.ts';
 import { getTopicRow } from './manage-topics.ts';
 
@@ -46,6 +47,8 @@ export async function setMatchDismissed(
       },
       { postId },
     );
+    // The team's "not relevant" is a labelled example for the actionable model.
+    if (dismissed) await learnFromDismissal(tx, postId, actor.userId);
     const [row] = await tx
       .select({ dismissedAt: topicMatches.dismissedAt })
       .from(topicMatches)
