@@ -58,7 +58,7 @@ export async function webhookRoutes(app: FastifyInstance, ctx: AppContext): Prom
           const { id } = req.params as { id: string };
           if (!z.uuid().safeParse(id).success) throw notFound('Channel');
           const [channel] = await ctx.db.select().from(channels).where(eq(channels.id, id));
-          if (!channel || channel.type !== 'webhook' || !channel.enabled) throw notFound('Webhook channel');
+          if (channel?.type !== 'webhook' || !channel.enabled) throw notFound('Webhook channel');
           const secret = channel.secrets.signingSecret;
           if (!secret)
             throw unauthorized(
