@@ -8,7 +8,7 @@ export const discourseConfigSchema = baseChannelConfig.extend({
   apiUsername: z.string().min(1).max(60).optional(),
   /** Only posts in these categories (ids); empty = all. */
   categoryIds: z.array(z.number().int().positive()).max(500).default([]),
-  intervalSeconds: z.number().int().min(1).max(86_400).default(60),
+  intervalSeconds: z.number().min(0.1).max(86_400).default(60),
   maxBackfillPages: z.number().int().min(1).max(50).default(20),
 });
 export type DiscourseConfig = z.infer<typeof discourseConfigSchema>;

@@ -33,7 +33,7 @@ describe.each(drivers)('Discourse channel on %s', (driver) => {
     channelId = await createChannel(t, auth, {
       type: 'discourse',
       name: 'Community forum',
-      config: { baseUrl: forum.url, apiUsername: API.username, intervalSeconds: 1 },
+      config: { baseUrl: forum.url, apiUsername: API.username, intervalSeconds: 0.2 },
       secrets: { apiKey: API.key },
     });
   });

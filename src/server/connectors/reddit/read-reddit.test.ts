@@ -44,7 +44,7 @@ describe.each(drivers)('Reddit channel on %s', (driver) => {
         clientId: CLIENT.id,
         username: CLIENT.username,
         subreddits: ['northwind'],
-        intervalSeconds: 1,
+        intervalSeconds: 0.2,
         minRequestIntervalMs: 0,
       },
       secrets: { clientSecret: CLIENT.secret, password: CLIENT.password },

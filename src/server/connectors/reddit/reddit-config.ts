@@ -19,7 +19,7 @@ export const redditConfigSchema = baseChannelConfig.extend({
   /** Site-wide searches (sorted by new), e.g. the brand's name. */
   searches: z.array(z.string().min(1).max(512)).max(50).default([]),
   includeComments: z.boolean().default(true),
-  intervalSeconds: z.number().int().min(1).max(86_400).default(60),
+  intervalSeconds: z.number().min(0.1).max(86_400).default(60),
   /** After downtime, page back at most this many pages of 100 per listing. */
   maxBackfillPages: z.number().int().min(1).max(10).default(10),
 });

@@ -95,7 +95,7 @@ describe.each(drivers)('RSS/Atom channel on %s', (driver) => {
     const id = await createChannel(t, auth, {
       type: 'rss',
       name: `Blogs ${driver}`,
-      config: { urls: [gUrl, { url: hUrl, intervalSeconds: 1 }], intervalSeconds: 1 },
+      config: { urls: [gUrl, { url: hUrl, intervalSeconds: 0.2 }], intervalSeconds: 0.2 },
     });
 
     // Every item of both feeds reaches ingest once (kept or deliberately dropped and counted).

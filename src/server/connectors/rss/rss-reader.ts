@@ -7,14 +7,14 @@ import { parseFeedItems } from './parse-feed.ts';
 
 const feedEntry = z.union([
   httpUrl(),
-  z.object({ url: httpUrl(), intervalSeconds: z.number().int().min(1).max(86_400).optional() }),
+  z.object({ url: httpUrl(), intervalSeconds: z.number().min(0.1).max(86_400).optional() }),
 ]);
 
 export const rssConfigSchema = baseChannelConfig.extend({
   /** Feed URLs, each optionally with its own interval. */
   urls: z.array(feedEntry).min(1).max(5000),
   /** Default polling interval per feed. */
-  intervalSeconds: z.number().int().min(1).max(86_400).default(300),
+  intervalSeconds: z.number().min(0.1).max(86_400).default(300),
 });
 export type RssConfig = z.infer<typeof rssConfigSchema>;
 
