@@ -37,6 +37,24 @@ export const rollupsHourly = pgTable(
   ],
 );
 
+/**
+ * The same counters per UTC day, written in the same statement as the hourly rows: long ranges
+ * read one row per channel and day instead of 24.
+ */
+export const rollupsDaily = pgTable(
+  'rollups_daily',
+  {
+    day: tstz('day').notNull(),
+    channel: text('channel').notNull(),
+    topicId: text('topic_id').notNull().default(''),
+    counts: jsonb('counts').$type<Record<string, number>>().notNull().default({}),
+    responseHist: jsonb('response_hist').$type<Record<string, number>>().notNull().default({}),
+    responseSecondsSum: bigint('response_seconds_sum', { mode: 'number' }).notNull().default(0),
+    resolutionHist: jsonb('resolution_hist').$type<Record<string, number>>().notNull().default({}),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.channel, t.topicId] }), index('rollups_daily_topic_day_idx').on(t.topicId, t.day)],
+);
+
 /** What the rollups already counted (`kind`, `ref`): redelivered events never count twice. */
 export const analyticsCounted = pgTable(
   'analytics_counted',
