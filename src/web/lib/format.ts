@@ -1,3 +1,6 @@
+// Formatters are costly to create; lists format thousands of dates.
+const DATE = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+const DATE_TIME = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
@@ -12,12 +15,12 @@ export function formatRelative(d: Date, now: number = Date.now()): string {
   if (abs < HOUR) text = `${Math.round(abs / MIN)} min`;
   else if (abs < DAY) text = `${Math.round(abs / HOUR)} h`;
   else if (abs < 14 * DAY) text = `${Math.round(abs / DAY)} d`;
-  else return d.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+  else return DATE.format(d);
   return future ? `in ${text}` : `${text} ago`;
 }
 
 export function formatAbsolute(d: Date): string {
-  return d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return DATE_TIME.format(d);
 }
 
 export function formatNumber(n: number | null | undefined): string {

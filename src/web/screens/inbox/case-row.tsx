@@ -1,5 +1,4 @@
-import { Link } from '@tanstack/react-router';
-import type { Ref } from 'react';
+import { type MouseEvent, memo, type Ref } from 'react';
 import type { CaseSummary } from '../../api/types.ts';
 import { Badge } from '../../components/badge.tsx';
 import { RelativeTime, useNow } from '../../components/relative-time.tsx';
@@ -15,8 +14,11 @@ const statusTone = {
   closed: 'neutral',
 } as const;
 
-/** One case in the inbox: who, what they said, and why it sits where it does. */
-export function CaseRow({
+/**
+ * One case in the inbox: who, what they said, and why it sits where it does. A plain link (the
+ * list handles navigation) and memoised, so scrolling thousands of rows mounts only cheap ones.
+ */
+export const CaseRow = memo(function CaseRow({
   c,
   position,
   setSize,
@@ -25,6 +27,7 @@ export function CaseRow({
   top,
   linkRef,
   onSelect,
+  onOpen,
 }: {
   c: CaseSummary;
   position: number;
@@ -33,7 +36,8 @@ export function CaseRow({
   fresh: boolean;
   top: number;
   linkRef?: Ref<HTMLAnchorElement>;
-  onSelect: () => void;
+  onSelect: (id: string) => void;
+  onOpen: (id: string) => void;
 }) {
   const now = useNow();
   const due = dueState(c.priority.dueAt, now);
@@ -46,13 +50,17 @@ export function CaseRow({
       style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }}
       data-case-id={c.id}
     >
-      <Link
-        to="/cases/$caseId"
-        params={{ caseId: c.id }}
+      <a
+        href={`/cases/${c.id}`}
         ref={linkRef}
         className="case-row-link"
         aria-current={selected ? 'true' : undefined}
-        onFocus={onSelect}
+        onFocus={() => onSelect(c.id)}
+        onClick={(e: MouseEvent) => {
+          if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+          e.preventDefault();
+          onOpen(c.id);
+        }}
         title={why}
       >
         <span className="case-row-rank" aria-hidden="true">
@@ -83,7 +91,7 @@ export function CaseRow({
             </span>
           </span>
         </span>
-      </Link>
+      </a>
     </li>
   );
-}
+});

@@ -1,6 +1,6 @@
 import { Link, Navigate, useNavigate } from '@tanstack/react-router';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useCases, useTopics } from '../../api/queries.ts';
 import type { CaseSummary } from '../../api/types.ts';
 import { inboxRoute } from '../../app/router.tsx';
@@ -42,25 +42,51 @@ function Inbox() {
   const searchRef = useRef<HTMLInputElement>(null);
   const links = useRef(new Map<string, HTMLAnchorElement>());
   const focusNext = useRef(false);
+  // One stable ref callback per row, so memoised rows do not re-render for a new function.
+  const refCallbacks = useRef(new Map<string, (el: HTMLAnchorElement | null) => void>());
+  const linkRefFor = (id: string) => {
+    let cb = refCallbacks.current.get(id);
+    if (!cb) {
+      cb = (el) => {
+        if (el) links.current.set(id, el);
+        else links.current.delete(id);
+      };
+      refCallbacks.current.set(id, cb);
+    }
+    return cb;
+  };
+  const open = useCallback(
+    (id: string) => void navigate({ to: '/cases/$caseId', params: { caseId: id } }),
+    [navigate],
+  );
   const actions = useCaseActions();
 
-  // Cases that arrived since the list was first shown get a brief highlight.
-  const seen = useRef<Set<string> | null>(null);
+  // Cases that arrived live (not with a page loaded by scrolling) get a brief highlight.
+  const seen = useRef<{ ids: Set<string>; pages: number } | null>(null);
   const fresh = useMemo(() => {
     const out = new Set<string>();
     if (!query.data) return out;
-    if (seen.current) for (const c of items) if (!seen.current.has(c.id)) out.add(c.id);
-    seen.current = new Set([...(seen.current ?? []), ...items.map((c) => c.id)]);
+    const pages = query.data.pages.length;
+    const live = seen.current !== null && pages <= seen.current.pages;
+    seen.current ??= { ids: new Set(), pages };
+    seen.current.pages = pages;
+    for (const c of items) {
+      if (seen.current.ids.has(c.id)) continue;
+      seen.current.ids.add(c.id);
+      if (live) out.add(c.id);
+    }
     return out;
   }, [items, query.data]);
 
   const hasMore = Boolean(query.hasNextPage);
+  // Stable between renders: the virtualizer re-measures all rows when its key function changes.
+  const getItemKey = useCallback((i: number) => items[i]?.id ?? i, [items]);
   const virtualizer = useVirtualizer({
     count: items.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 8,
-    getItemKey: (i) => items[i]?.id ?? i,
+    getItemKey,
   });
   const virtualItems = virtualizer.getVirtualItems();
   const lastVisible = virtualItems[virtualItems.length - 1]?.index ?? 0;
@@ -188,11 +214,9 @@ function Inbox() {
                     selected={selected?.id === c.id && selectedId !== null}
                     fresh={fresh.has(c.id)}
                     top={vi.start}
-                    onSelect={() => setSelectedId(c.id)}
-                    linkRef={(el) => {
-                      if (el) links.current.set(c.id, el);
-                      else links.current.delete(c.id);
-                    }}
+                    onSelect={setSelectedId}
+                    onOpen={open}
+                    linkRef={linkRefFor(c.id)}
                   />
                 );
               })}
