@@ -9,13 +9,20 @@ export function registerChannelConfig(type: string, schema: z.ZodType<Record<str
 }
 
 /** Validates a channel's config against its connector's schema; 400 naming the field otherwise. */
-export function validateChannelConfig(type: string, config: Record<string, unknown>): Record<string, unknown> {
+export function validateChannelConfig(
+  type: string,
+  config: Record<string, unknown>,
+): Record<string, unknown> {
   const schema = configSchemas.get(type);
   if (!schema) return config;
   const parsed = schema.safeParse(config);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw badRequest(`Invalid ${type} config field ${issue.path.join('.') || '(root)'}: ${issue.message}`, parsed.error.issues, 'invalid_channel_config');
+    throw badRequest(
+      `Invalid ${type} config field ${issue.path.join('.') || '(root)'}: ${issue.message}`,
+      parsed.error.issues,
+      'invalid_channel_config',
+    );
   }
   return parsed.data;
 }

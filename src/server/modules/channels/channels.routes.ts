@@ -6,8 +6,8 @@ import { channelTypeSchema } from '../../../common/post.schema.ts';
 import type { AppContext } from '../../context.ts';
 import { audit } from '../../platform/audit.ts';
 import { can } from '../../platform/auth/roles.ts';
-import { actorOf } from '../../platform/http/auth-guard.ts';
 import { conflict, notFound } from '../../platform/errors.ts';
+import { actorOf } from '../../platform/http/auth-guard.ts';
 import { validateChannelConfig } from './channel-config.ts';
 import { channels } from './channels.schema.ts';
 
@@ -31,15 +31,26 @@ export async function channelsRoutes(app: FastifyInstance, ctx: AppContext) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['channels'];
 
-  r.get('/api/v1/channels', { config: { roles: can.read }, schema: { tags, summary: 'Configured channels with their health' } }, async () => ({
-    items: (await ctx.db.select().from(channels).orderBy(channels.name)).map(presentChannel),
-  }));
+  r.get(
+    '/api/v1/channels',
+    { config: { roles: can.read }, schema: { tags, summary: 'Configured channels with their health' } },
+    async () => ({
+      items: (await ctx.db.select().from(channels).orderBy(channels.name)).map(presentChannel),
+    }),
+  );
 
-  r.get('/api/v1/channels/:id', { config: { roles: can.read }, schema: { tags, summary: 'A channel with its health and cursor', params: z.object({ id: z.uuid() }) } }, async (req) => {
-    const [c] = await ctx.db.select().from(channels).where(eq(channels.id, req.params.id));
-    if (!c) throw notFound('Channel');
-    return presentChannel(c);
-  });
+  r.get(
+    '/api/v1/channels/:id',
+    {
+      config: { roles: can.read },
+      schema: { tags, summary: 'A channel with its health and cursor', params: z.object({ id: z.uuid() }) },
+    },
+    async (req) => {
+      const [c] = await ctx.db.select().from(channels).where(eq(channels.id, req.params.id));
+      if (!c) throw notFound('Channel');
+      return presentChannel(c);
+    },
+  );
 
   r.post(
     '/api/v1/channels',
@@ -59,11 +70,23 @@ export async function channelsRoutes(app: FastifyInstance, ctx: AppContext) {
     },
     async (req, reply) => {
       const config = validateChannelConfig(req.body.type, req.body.config);
-      const [exists] = await ctx.db.select({ id: channels.id }).from(channels).where(eq(channels.name, req.body.name));
+      const [exists] = await ctx.db
+        .select({ id: channels.id })
+        .from(channels)
+        .where(eq(channels.name, req.body.name));
       if (exists) throw conflict(`A channel named ${req.body.name} exists`, undefined, 'channel_exists');
       const c = await ctx.db.transaction(async (tx) => {
-        const [row] = await tx.insert(channels).values({ ...req.body, config }).returning();
-        await audit(tx, actorOf(req), 'channel.created', { type: 'channel', id: row!.id }, { type: row!.type, name: row!.name, config });
+        const [row] = await tx
+          .insert(channels)
+          .values({ ...req.body, config })
+          .returning();
+        await audit(
+          tx,
+          actorOf(req),
+          'channel.created',
+          { type: 'channel', id: row!.id },
+          { type: row!.type, name: row!.name, config },
+        );
         return row!;
       });
       await ctx.bus.publish('channel.changed', { channelId: c.id });
@@ -103,12 +126,18 @@ export async function channelsRoutes(app: FastifyInstance, ctx: AppContext) {
           })
           .where(eq(channels.id, req.params.id))
           .returning();
-        await audit(tx, actorOf(req), 'channel.updated', { type: 'channel', id: cur.id }, {
-          name: req.body.name,
-          config: req.body.config ? config : undefined,
-          secretsChanged: Object.keys(req.body.secrets ?? {}),
-          enabled: req.body.enabled,
-        });
+        await audit(
+          tx,
+          actorOf(req),
+          'channel.updated',
+          { type: 'channel', id: cur.id },
+          {
+            name: req.body.name,
+            config: req.body.config ? config : undefined,
+            secretsChanged: Object.keys(req.body.secrets ?? {}),
+            enabled: req.body.enabled,
+          },
+        );
         return row!;
       });
       await ctx.bus.publish('channel.changed', { channelId: c.id });

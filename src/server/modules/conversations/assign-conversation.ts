@@ -29,7 +29,13 @@ export async function assignConversation(db: Db, post: PostRow): Promise<string>
   threadKey ??= `post:${post.externalId}`;
   const [conv] = await db
     .insert(conversations)
-    .values({ channel: post.channel, threadKey, subject: post.title, createdAt: post.createdAt, lastActivityAt: post.createdAt })
+    .values({
+      channel: post.channel,
+      threadKey,
+      subject: post.title,
+      createdAt: post.createdAt,
+      lastActivityAt: post.createdAt,
+    })
     .onConflictDoUpdate({
       target: [conversations.channel, conversations.threadKey],
       set: { lastActivityAt: sql`greatest(${conversations.lastActivityAt}, excluded.last_activity_at)` },
@@ -41,7 +47,11 @@ export async function assignConversation(db: Db, post: PostRow): Promise<string>
     .update(posts)
     .set({ conversationId: conv!.id })
     .where(
-      and(eq(posts.channel, post.channel), eq(posts.threadKey, `reply:${post.externalId}`), sql`${posts.conversationId} IS NULL`),
+      and(
+        eq(posts.channel, post.channel),
+        eq(posts.threadKey, `reply:${post.externalId}`),
+        sql`${posts.conversationId} IS NULL`,
+      ),
     );
   return conv!.id;
 }

@@ -4,9 +4,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ingestOutcomeSchema, normalisedPostSchema } from '../../../common/post.schema.ts';
 import type { AppContext } from '../../context.ts';
+import { ingestPosts } from '../../pipeline/ingest.ts';
 import { can } from '../../platform/auth/roles.ts';
 import { notFound } from '../../platform/errors.ts';
-import { ingestPosts } from '../../pipeline/ingest.ts';
 import { identities } from '../people/people.schema.ts';
 import { posts } from './conversations.schema.ts';
 
@@ -57,15 +57,22 @@ export async function postsRoutes(app: FastifyInstance, ctx: AppContext) {
     },
   );
 
-  r.get('/api/v1/posts/:id', { config: { roles: can.read }, schema: { tags, summary: 'A stored post with its triage signals', params: z.object({ id: z.uuid() }) } }, async (req) => {
-    const [row] = await ctx.db
-      .select({ p: posts, handle: identities.handle })
-      .from(posts)
-      .innerJoin(identities, eq(identities.id, posts.identityId))
-      .where(eq(posts.id, req.params.id));
-    if (!row) throw notFound('Post');
-    return presentPost(row.p, row.handle);
-  });
+  r.get(
+    '/api/v1/posts/:id',
+    {
+      config: { roles: can.read },
+      schema: { tags, summary: 'A stored post with its triage signals', params: z.object({ id: z.uuid() }) },
+    },
+    async (req) => {
+      const [row] = await ctx.db
+        .select({ p: posts, handle: identities.handle })
+        .from(posts)
+        .innerJoin(identities, eq(identities.id, posts.identityId))
+        .where(eq(posts.id, req.params.id));
+      if (!row) throw notFound('Post');
+      return presentPost(row.p, row.handle);
+    },
+  );
 }
 
 export function presentPost(p: typeof posts.$inferSelect, handle: string) {

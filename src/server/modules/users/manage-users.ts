@@ -52,15 +52,25 @@ export async function checkPassword(db: Db, email: string, password: string): Pr
 }
 let dummyHash: string | undefined;
 
-export async function createSession(db: Db, userId: string, ttlHours: number, meta: { ua?: string; ip?: string }) {
+export async function createSession(
+  db: Db,
+  userId: string,
+  ttlHours: number,
+  meta: { ua?: string; ip?: string },
+) {
   const { secret, hash } = newSecret('es');
   const expiresAt = new Date(Date.now() + ttlHours * 3600_000);
-  await db.insert(sessions).values({ userId, tokenHash: hash, expiresAt, userAgent: meta.ua ?? null, ip: meta.ip ?? null });
+  await db
+    .insert(sessions)
+    .values({ userId, tokenHash: hash, expiresAt, userAgent: meta.ua ?? null, ip: meta.ip ?? null });
   return { token: secret, expiresAt };
 }
 
 export async function revokeSession(db: Db, token: string) {
-  await db.update(sessions).set({ revokedAt: new Date() }).where(eq(sessions.tokenHash, hashSecret(token)));
+  await db
+    .update(sessions)
+    .set({ revokedAt: new Date() })
+    .where(eq(sessions.tokenHash, hashSecret(token)));
 }
 
 /** Creates an API bearer token for a user; only its hash is stored. */
@@ -80,14 +90,24 @@ export async function createApiToken(db: Db, email: string, name: string, actor:
 }
 
 export async function revokeApiToken(db: Db, tokenId: string, actor: Actor, ownerId?: string) {
-  const cond = ownerId ? and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, ownerId)) : eq(apiTokens.id, tokenId);
-  const res = await db.update(apiTokens).set({ revokedAt: new Date() }).where(cond).returning({ id: apiTokens.id });
+  const cond = ownerId
+    ? and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, ownerId))
+    : eq(apiTokens.id, tokenId);
+  const res = await db
+    .update(apiTokens)
+    .set({ revokedAt: new Date() })
+    .where(cond)
+    .returning({ id: apiTokens.id });
   if (!res.length) throw notFound('Token');
   await audit(db, actor, 'token.revoked', { type: 'api_token', id: tokenId });
 }
 
 /** Resolves a bearer token or session cookie value to its (enabled) user. */
-export async function resolveCredential(db: Db, kind: 'token' | 'session', secret: string): Promise<AuthUser | null> {
+export async function resolveCredential(
+  db: Db,
+  kind: 'token' | 'session',
+  secret: string,
+): Promise<AuthUser | null> {
   const h = hashSecret(secret);
   const now = new Date();
   const rows =

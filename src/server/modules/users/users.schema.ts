@@ -78,7 +78,12 @@ export const teams = pgTable(
         warnBeforeMinutes: number;
       }>()
       .notNull()
-      .default({ firstResponseMinutes: 60, nextResponseMinutes: 120, resolutionMinutes: 1440, warnBeforeMinutes: 15 }),
+      .default({
+        firstResponseMinutes: 60,
+        nextResponseMinutes: 120,
+        resolutionMinutes: 1440,
+        warnBeforeMinutes: 15,
+      }),
     /** Business-hours calendar: IANA time zone, opening hours per weekday (0=Sunday), holidays. */
     calendar: jsonb('calendar')
       .$type<{ timezone: string; hours: Record<string, [string, string][]>; holidays: string[] }>()
