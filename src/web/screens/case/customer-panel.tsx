@@ -142,13 +142,15 @@ function AccountItem({
 }) {
   const qc = useQueryClient();
   const toast = useToast();
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
   const unlink = useMutation({
-    mutationFn: (reason: string) => api.delete(`/people/${personId}/links/${a.linkId}`, { reason }),
+    mutationFn: () => api.delete(`/people/${personId}/links/${a.linkId}`, { reason: reason.trim() }),
     onSuccess: () => {
       toast.show(`Account ${a.account.accountNumber} unlinked`);
+      setOpen(false);
       void qc.invalidateQueries({ queryKey: keys.case(caseId) });
     },
-    onError: (e) => toast.show(errorMessage(e), 'danger'),
   });
   return (
     <li className="account">
@@ -166,19 +168,39 @@ function AccountItem({
         {a.reason ? `: ${a.reason}` : ''} · <RelativeTime at={a.linkedAt} />
       </span>
       {canWork ? (
-        <button
-          type="button"
-          className="link-btn small"
-          onClick={() => {
-            const reason = window.prompt(
-              `Why unlink account ${a.account.accountNumber}? (recorded in the audit log)`,
-            );
-            if (reason?.trim()) unlink.mutate(reason.trim());
-          }}
-        >
+        <button type="button" className="link-btn small" onClick={() => setOpen(true)}>
           Unlink
         </button>
       ) : null}
+      <Dialog open={open} onClose={() => setOpen(false)} title={`Unlink account ${a.account.accountNumber}`}>
+        <form
+          className="stack"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (reason.trim()) unlink.mutate();
+          }}
+        >
+          <TextField
+            label="Why is this link wrong?"
+            hint="Recorded with the removed link and in the audit log"
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            autoFocus
+            required
+          />
+          {unlink.isError ? (
+            <Notice tone="danger" role="alert">
+              {errorMessage(unlink.error)}
+            </Notice>
+          ) : null}
+          <div className="row-end">
+            <Button onClick={() => setOpen(false)}>Cancel</Button>
+            <Button type="submit" variant="danger" busy={unlink.isPending} disabled={!reason.trim()}>
+              Unlink
+            </Button>
+          </div>
+        </form>
+      </Dialog>
     </li>
   );
 }

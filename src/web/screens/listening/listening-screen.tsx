@@ -6,6 +6,7 @@ import { Badge } from '../../components/badge.tsx';
 import { PageHeader } from '../../components/page.tsx';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states.tsx';
 import { formatNumber, formatPercent } from '../../lib/format.ts';
+import { DiscoverPanel } from './discover-panel.tsx';
 import { TopicEditor } from './topic-editor.tsx';
 
 /** Listening: the topics that decide what Earshot keeps, each with its query, preview and precision. */
@@ -15,9 +16,10 @@ export function ListeningScreen() {
   const { topic } = listeningRoute.useSearch();
   const topics = useTopics();
   const list = topics.data ?? [];
+  const discover = topic === 'discover';
   const selected: Topic | null =
-    list.find((t) => t.id === topic) ?? (topic === 'new' ? null : (list[0] ?? null));
-  const creating = topic === 'new' || (!selected && !list.length && can.manage);
+    list.find((t) => t.id === topic) ?? (topic === 'new' || discover ? null : (list[0] ?? null));
+  const creating = !discover && (topic === 'new' || (!selected && !list.length && can.manage));
   return (
     <div className="screen">
       <PageHeader
@@ -40,6 +42,21 @@ export function ListeningScreen() {
       ) : (
         <div className="listening">
           <nav className="panel" aria-label="Topics">
+            {can.work ? (
+              <ul className="topic-list">
+                <li>
+                  <Link
+                    to="/listening"
+                    search={{ topic: 'discover' }}
+                    className={discover ? 'topic-link active' : 'topic-link'}
+                    aria-current={discover ? 'page' : undefined}
+                  >
+                    <strong>Discover</strong>
+                    <span className="muted small">Mentions that did not tag the brand</span>
+                  </Link>
+                </li>
+              </ul>
+            ) : null}
             {list.length ? (
               <ul className="topic-list">
                 {list.map((t) => (
@@ -66,7 +83,9 @@ export function ListeningScreen() {
               <p className="muted small panel-body">No topics yet.</p>
             )}
           </nav>
-          {creating ? (
+          {discover ? (
+            <DiscoverPanel />
+          ) : creating ? (
             <TopicEditor key="new" topic={null} canManage={can.manage} canWork={can.work} />
           ) : selected ? (
             <TopicEditor key={selected.id} topic={selected} canManage={can.manage} canWork={can.work} />
