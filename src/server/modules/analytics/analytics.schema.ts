@@ -52,7 +52,10 @@ export const rollupsDaily = pgTable(
     responseSecondsSum: bigint('response_seconds_sum', { mode: 'number' }).notNull().default(0),
     resolutionHist: jsonb('resolution_hist').$type<Record<string, number>>().notNull().default({}),
   },
-  (t) => [primaryKey({ columns: [t.day, t.channel, t.topicId] }), index('rollups_daily_topic_day_idx').on(t.topicId, t.day)],
+  (t) => [
+    primaryKey({ columns: [t.day, t.channel, t.topicId] }),
+    index('rollups_daily_topic_day_idx').on(t.topicId, t.day),
+  ],
 );
 
 /** What the rollups already counted (`kind`, `ref`): redelivered events never count twice. */

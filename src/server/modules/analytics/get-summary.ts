@@ -4,9 +4,9 @@ import { queryRows } from '../../platform/db/client.ts';
 import { topics } from '../listening/listening.schema.ts';
 import { toLocal } from '../routing/business-hours.ts';
 import { teams, users } from '../users/users.schema.ts';
-import { rollupsHourly } from './analytics.schema.ts';
+import { rollupsDaily, rollupsHourly } from './analytics.schema.ts';
 import { mergeCounts, quantile } from './histogram.ts';
-import { hourOf } from './update-rollups.ts';
+import { DAY_MS, dayOf, hourOf } from './update-rollups.ts';
 
 export type SummaryQuery = {
   from: Date;
@@ -25,7 +25,7 @@ type Acc = {
 const acc = (): Acc => ({ counts: {}, responseHist: {}, resolutionHist: {}, responseSum: 0 });
 
 type RollupRow = typeof rollupsHourly.$inferSelect;
-const add = (a: Acc, r: RollupRow) => {
+const add = (a: Acc, r: Omit<RollupRow, 'hour' | 'topicId'>) => {
   mergeCounts(a.counts, r.counts);
   mergeCounts(a.responseHist, r.responseHist);
   mergeCounts(a.resolutionHist, r.resolutionHist);
@@ -96,19 +96,75 @@ function dayIn(t: Date, tz: string): string {
   return `${l.y}-${String(l.m).padStart(2, '0')}-${String(l.d).padStart(2, '0')}`;
 }
 
-/** The rollup rows of a range: all channels for a topic ('' = everything). */
-export async function readRollups(db: Db, q: SummaryQuery): Promise<RollupRow[]> {
+type Slice = {
+  start: Date;
+  daily: boolean;
+  channel: string;
+  counts: Record<string, number>;
+  responseHist: Record<string, number>;
+  resolutionHist: Record<string, number>;
+  responseSecondsSum: number;
+};
+
+const UTC_ZONES = new Set(['UTC', 'Etc/UTC', 'GMT', 'Etc/GMT', 'Etc/UCT', 'UCT', 'Zulu']);
+
+/** The hourly rollup rows of a range, all channels or one, for a topic ('' = everything). */
+export async function readRollups(
+  db: Db,
+  q: SummaryQuery,
+  from = hourOf(q.from),
+  to = q.to,
+): Promise<RollupRow[]> {
+  if (from >= to) return [];
   return db
     .select()
     .from(rollupsHourly)
     .where(
       and(
         eq(rollupsHourly.topicId, q.topicId ?? ''),
-        gte(rollupsHourly.hour, hourOf(q.from)),
-        lt(rollupsHourly.hour, q.to),
+        gte(rollupsHourly.hour, from),
+        lt(rollupsHourly.hour, to),
         q.channel ? eq(rollupsHourly.channel, q.channel) : undefined,
       ),
     );
+}
+
+/**
+ * The slices covering a range: daily rows for the whole UTC days inside it (when days are
+ * reported in UTC), hourly rows for the hours at either edge (and for every hour otherwise).
+ */
+function spans(q: SummaryQuery) {
+  const from = hourOf(q.from);
+  const firstDay = dayOf(from).getTime() === from.getTime() ? from : new Date(dayOf(from).getTime() + DAY_MS);
+  const lastDay = dayOf(q.to);
+  const useDaily = UTC_ZONES.has(q.tz) && firstDay < lastDay;
+  return useDaily
+    ? { hourly: [[from, firstDay] as const, [lastDay, q.to] as const], daily: [firstDay, lastDay] as const }
+    : { hourly: [[from, q.to] as const], daily: null };
+}
+
+async function readSlices(db: Db, q: SummaryQuery): Promise<Slice[]> {
+  const { hourly: ranges, daily: dailyRange } = spans(q);
+  const useDaily = dailyRange !== null;
+  const firstDay = dailyRange?.[0] ?? q.from;
+  const lastDay = dailyRange?.[1] ?? q.to;
+  const hourly = (await Promise.all(ranges.map(([a, b]) => readRollups(db, q, a, b)))).flat();
+  const out: Slice[] = hourly.map((r) => ({ ...r, start: r.hour, daily: false }));
+  if (useDaily) {
+    const days = await db
+      .select()
+      .from(rollupsDaily)
+      .where(
+        and(
+          eq(rollupsDaily.topicId, q.topicId ?? ''),
+          gte(rollupsDaily.day, firstDay),
+          lt(rollupsDaily.day, lastDay),
+          q.channel ? eq(rollupsDaily.channel, q.channel) : undefined,
+        ),
+      );
+    for (const d of days) out.push({ ...d, start: d.day, daily: true });
+  }
+  return out;
 }
 
 /**
@@ -118,7 +174,7 @@ export async function readRollups(db: Db, q: SummaryQuery): Promise<RollupRow[]>
  * never from the posts or cases tables. Hours are whole: a range covers the hours it touches.
  */
 export async function getSummary(db: Db, q: SummaryQuery) {
-  const rows = await readRollups(db, q);
+  const rows = await readSlices(db, q);
   const total = acc();
   const channels = new Map<string, Acc>();
   const days = new Map<string, Acc>();
@@ -130,7 +186,7 @@ export async function getSummary(db: Db, q: SummaryQuery) {
       channels.set(r.channel, ch);
     }
     add(ch, r);
-    const day = dayIn(r.hour, q.tz);
+    const day = r.daily ? r.start.toISOString().slice(0, 10) : dayIn(r.start, q.tz);
     let d = days.get(day);
     if (!d) {
       d = acc();
@@ -161,14 +217,26 @@ export async function getSummary(db: Db, q: SummaryQuery) {
 }
 
 async function topicBreakdown(db: Db, q: SummaryQuery) {
+  const { hourly, daily } = spans(q);
+  const channel = q.channel ? sql`AND channel = ${q.channel}` : sql``;
+  const parts = hourly
+    .filter(([a, b]) => a < b)
+    .map(
+      ([a, b]) =>
+        sql`SELECT topic_id, counts FROM rollups_hourly WHERE topic_id <> '' AND hour >= ${a} AND hour < ${b} ${channel}`,
+    );
+  if (daily)
+    parts.push(
+      sql`SELECT topic_id, counts FROM rollups_daily WHERE topic_id <> '' AND day >= ${daily[0]} AND day < ${daily[1]} ${channel}`,
+    );
+  if (!parts.length) return [];
   const rows = await queryRows<{ topic_id: string; inbound: string; negative: string; responded: string }>(
     db,
     sql`SELECT topic_id,
                sum(coalesce((counts->>'inbound')::numeric, 0)) AS inbound,
                sum(coalesce((counts->>'sentiment:negative')::numeric, 0)) AS negative,
                sum(coalesce((counts->>'responded')::numeric, 0)) AS responded
-        FROM rollups_hourly
-        WHERE topic_id <> '' AND hour >= ${hourOf(q.from)} AND hour < ${q.to} ${q.channel ? sql`AND channel = ${q.channel}` : sql``}
+        FROM (${sql.join(parts, sql` UNION ALL `)}) r
         GROUP BY topic_id`,
   );
   const ids = rows.map((r) => r.topic_id).filter((id) => /^[0-9a-f-]{36}$/i.test(id));
