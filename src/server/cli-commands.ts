@@ -50,6 +50,14 @@ function triage(withContext: WithContext): Record<string, Command> {
 
 export const extraCommands = (withContext: WithContext): Record<string, Command> => ({
   ...triage(withContext),
+  drawing: {
+    usage: 'earshot drawing verify FILE.json [--json]',
+    describe: 'Verify a published drawing (commitment, entrant list hash, winner) from its JSON',
+    run: async (argv) => {
+      const { runVerifyDrawing } = await import('./modules/campaigns/verify-drawing-file.ts');
+      runVerifyDrawing(argv);
+    },
+  },
   bench: {
     usage: 'earshot bench match [--queries N] [--posts N] [--posts-file FILE] [--seed N]',
     describe: 'The listening-engine benchmark; the last line is one JSON object',

@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { NormalisedPostInput } from '../../../common/post.schema.ts';
+import { main } from '../../cli.ts';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
 import { drivers } from '../../testing/test-db.ts';
 import { verifyDraw } from './drawing-algorithm.ts';
@@ -180,6 +184,34 @@ describe.each(drivers)('weekly drawing on %s', (driver) => {
     expect((await call('POST', `/api/v1/drawings/${id}/draw`, manager, {})).json().error.code).toBe(
       'already_drawn',
     );
+  });
+
+  it('`earshot drawing verify` recomputes a published drawing offline', async () => {
+    const { id } = (await create({ query: 'northwindweek' })).json();
+    const drawing = (await call('POST', `/api/v1/drawings/${id}/draw`, manager, {})).json();
+    const entrants = (await call('GET', `/api/v1/drawings/${id}/entrants`, agent)).json();
+    const dir = mkdtempSync(join(tmpdir(), 'earshot-drawing-'));
+    const file = (name: string, content: unknown) => {
+      const path = join(dir, name);
+      writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+      return path;
+    };
+    const quiet = async (argv: string[]) => {
+      const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+      const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+      try {
+        return await main(argv);
+      } finally {
+        out.mockRestore();
+        err.mockRestore();
+      }
+    };
+    expect(await quiet(['drawing', 'verify', file('published.json', { drawing, entrants })])).toBe(0);
+    const tampered = { drawing, entrants: { ...entrants, entrants: entrants.entrants.slice(1) } };
+    expect(await quiet(['drawing', 'verify', file('tampered.json', tampered)])).toBe(1);
+    expect(await quiet(['drawing', 'verify', file('broken.json', '{"seed": 1')])).toBe(2);
+    expect(await quiet(['drawing', 'verify', join(dir, 'missing.json')])).toBe(2);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('also qualifies posts by topic', async () => {
