@@ -5,7 +5,7 @@ import { createTestApp, type TestApp } from '../../testing/test-app.ts';
 import { drivers } from '../../testing/test-db.ts';
 import { posts } from '../conversations/conversations.schema.ts';
 import { trainingExamples } from './intelligence.schema.ts';
-import { learnFromDismissal, startTriageLearning } from './learn-from-decisions.ts';
+import { learnFromDismissal } from './learn-from-decisions.ts';
 import { recordTrainingExample } from './record-training-example.ts';
 
 let seq = 0;
@@ -205,7 +205,7 @@ describe.each(drivers)('triage models API (%s)', (driver) => {
   });
 
   it('learns from the team: a sent reply and a dismissal become actionable examples', async () => {
-    await startTriageLearning(t.ctx);
+    // The worker (started by the test app) subscribes the triage learning to the bus.
     const res = await call('POST', '/api/v1/posts', 'admin', {
       posts: [post('@brand my bill is wrong again, please help'), post('@brand lol nice ad')],
     });
