@@ -31,11 +31,11 @@ async function generate(db: Database['db']) {
   // Customer posts spread over the 90 days; every other one answered 1 min – 4 h later.
   await db.execute(sql`INSERT INTO posts (channel, external_id, identity_id, direction, to_brand, text, created_at, sentiment, processed_at)
     SELECT (ARRAY['x','bluesky','email'])[1 + g % 3], 'c' || g,
-           (SELECT id FROM identities WHERE external_id = 'bench-' || (1 + g % 1000)),
+           ids.a[1 + g % 1000],
            'inbound', g % 4 <> 0, 'customer post ' || g,
            ${START}::timestamptz + (g::float8 / ${customers}) * interval '90 days',
            (ARRAY['negative','neutral','positive'])[1 + g % 3], now()
-    FROM generate_series(1, ${customers}) g`);
+    FROM generate_series(1, ${customers}) g, (SELECT array_agg(id) AS a FROM identities) ids`);
   await db.execute(sql`INSERT INTO posts (channel, external_id, identity_id, direction, text, created_at, in_reply_to, processed_at)
     SELECT p.channel, 'r' || p.external_id, p.identity_id, 'outbound', 'brand reply',
            p.created_at + (60 + (hashtext(p.external_id) & 16383)) * interval '1 second', p.external_id, now()

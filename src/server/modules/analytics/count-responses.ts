@@ -124,7 +124,10 @@ export async function countResponded(db: Db, p: InboundPost, r: BrandResponse): 
     await countOnce(db, 'responded', p.id, [delta]);
     return;
   }
+  const caseId = p.caseId;
   await db.transaction(async (tx) => {
-    if (await countOnce(tx, 'responded', p.id, [delta])) await countExchange(tx, p.caseId!, r.ref);
+    // Case facts before rollups, the order every writer takes, so two writers never deadlock.
+    await tx.execute(sql`SELECT 1 FROM analytics_case_facts WHERE case_id = ${caseId} FOR UPDATE`);
+    if (await countOnce(tx, 'responded', p.id, [delta])) await countExchange(tx, caseId, r.ref);
   });
 }

@@ -76,8 +76,8 @@ export async function detectSpikes(ctx: AppContext, now = new Date()): Promise<s
     const spiking = { volume: false, negative: false };
     // Topics first: an overall spike is reported only when no topic explains it.
     for (const topic of [...known].sort((a, b) => (a === '' ? 1 : b === '' ? -1 : a < b ? -1 : 1))) {
-      const o = obs.get(topic) ?? (topic === '' || known.has(topic) ? { inbound: 0, negative: 0 } : null);
-      if (!o) continue;
+      // A quiet hour is an observation too: zero posts.
+      const o = obs.get(topic) ?? { inbound: 0, negative: 0 };
       const sk = bkey(topic, 'volume', slot);
       const lk = bkey(topic, 'volume', -1);
       const nk = bkey(topic, 'negshare', -1);
