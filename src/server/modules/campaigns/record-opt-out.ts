@@ -21,7 +21,7 @@ export async function recordOptOut(ctx: AppContext, postId: string): Promise<boo
     .from(posts)
     .innerJoin(identities, eq(identities.id, posts.identityId))
     .where(eq(posts.id, postId));
-  if (!p || p.direction !== 'inbound' || !p.personId || !isOptOut(p.text)) return false;
+  if (p?.direction !== 'inbound' || !p.personId || !isOptOut(p.text)) return false;
   const personId = p.personId;
   return ctx.db.transaction(async (tx) => {
     const [row] = await tx
