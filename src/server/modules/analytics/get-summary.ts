@@ -174,7 +174,12 @@ async function readSlices(db: Db, q: SummaryQuery): Promise<Slice[]> {
  * never from the posts or cases tables. Hours are whole: a range covers the hours it touches.
  */
 export async function getSummary(db: Db, q: SummaryQuery) {
-  const rows = await readSlices(db, q);
+  // Independent reads run side by side (PostgreSQL serves them on several pool connections).
+  const [rows, byTopic, openNow] = await Promise.all([
+    readSlices(db, q),
+    q.topicId ? [] : topicBreakdown(db, q),
+    backlog(db),
+  ]);
   const total = acc();
   const channels = new Map<string, Acc>();
   const days = new Map<string, Acc>();
@@ -210,9 +215,9 @@ export async function getSummary(db: Db, q: SummaryQuery) {
     byDay: [...days.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([day, a]) => ({ day, ...presentMetrics(a) })),
-    byTopic: q.topicId ? [] : await topicBreakdown(db, q),
+    byTopic,
     workload: await workload(db, total.counts),
-    backlog: await backlog(db),
+    backlog: openNow,
   };
 }
 
