@@ -1,7 +1,7 @@
-import { createHmac } from 'node:crypto';
 import { and, asc, eq, gt, isNotNull, lt, or } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
 import type { AppContext } from '../../context.ts';
+import { signWebhook } from '../responses/deliver-webhooks.ts';
 import { type AlertSettings, getAlertSettings } from './alert-settings.ts';
 import { alerts } from './analytics.schema.ts';
 
@@ -37,10 +37,9 @@ export function presentAlert(ctx: AppContext, a: Alert) {
   };
 }
 
-/** `X-Earshot-Signature: sha256=<hex>` over `<timestamp>.<body>` with the webhook's secret. */
-export function signWebhook(secret: string, timestamp: string, body: string): string {
-  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
-}
+// Alerts are signed like every outgoing webhook (see the responses module): `X-Earshot-Signature:
+// sha256=<hex HMAC-SHA256 of "<timestamp>.<body>">`, with `X-Earshot-Timestamp`.
+export { signWebhook };
 
 async function sendEmail(ctx: AppContext, s: AlertSettings, a: Alert) {
   const smtp = s.email.smtp;
