@@ -34,8 +34,10 @@ export async function triage(
   if (!existing && (!addressed || signals.actionable === false || post.isRepost)) {
     return { caseId: null, created: false, reason: addressed ? 'not actionable' : 'mention' };
   }
-  if (!existing && !post.toBrand && signals.actionable !== true) {
-    return { caseId: null, created: false, reason: 'mention without a request' };
+  // Posts that talk about the brand without addressing it stay mentions: they reach a person
+  // through the Discover queue, where outreach guardrails (do-not-contact, limits) apply.
+  if (!existing && !post.toBrand) {
+    return { caseId: null, created: false, reason: 'mention (Discover queue)' };
   }
   const [ident] = await ctx.db
     .select({ followers: identities.followers })
