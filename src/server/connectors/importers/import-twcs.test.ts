@@ -1,14 +1,13 @@
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { IngestOutcome, NormalisedPost } from '../../../common/post.schema.ts';
 import { UsageError } from '../../platform/errors.ts';
+import { sharedDataDir } from '../../platform/shared-data.ts';
 import { importTwcs, normaliseId } from './import-twcs.ts';
 
-const DATA = fileURLToPath(new URL('../../../../../shared/data/', import.meta.url));
-const TWCS = join(DATA, 'twcs-sample.csv');
+const TWCS = join(sharedDataDir, 'twcs-sample.csv');
 
 /** Collects what the importer hands to ingest and answers like ingest does (stored / duplicate). */
 function collector() {

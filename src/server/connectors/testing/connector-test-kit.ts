@@ -1,22 +1,13 @@
-import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
 import { channels } from '../../modules/channels/channels.schema.ts';
 import { posts } from '../../modules/conversations/conversations.schema.ts';
 import type { TestApp } from '../../testing/test-app.ts';
 import { channelSchedulerOf, startChannelScheduler } from '../ingestion/channel-scheduler.ts';
 
-/** `../shared/data` beside the repository; a clear error when it (or the file) is missing. */
-export function sharedDataFile(...parts: string[]): string {
-  const dir = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../../shared/data');
-  const path = join(dir, ...parts);
-  if (!existsSync(path))
-    throw new Error(`Shared test data not found: ${path} (expected ../shared/data beside the repository)`);
-  return path;
-}
+/** `../shared/data` beside the repository (one home: platform/shared-data.ts). */
+export { sharedDataPath as sharedDataFile } from '../../platform/shared-data.ts';
 
 export type RecordedRequest = {
   method: string;

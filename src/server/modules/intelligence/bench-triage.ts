@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
+import { sharedDataPath } from '../../platform/shared-data.ts';
 import { enrichPost, type TriageModels } from './enrich-post.ts';
-import { sharedDataFile } from './shared-data.ts';
 import { trainClassifier } from './train-classifier.ts';
 
 export type TriageBenchResult = {
@@ -33,12 +33,12 @@ function rate(texts: string[], fn: (t: string) => unknown, minMs = 1500): number
  * for all signals on one core.
  */
 export function benchTriage(): TriageBenchResult {
-  const rows = parse(readFileSync(sharedDataFile('twcs-sample.csv')), {
+  const rows = parse(readFileSync(sharedDataPath('twcs-sample.csv')), {
     columns: true,
     relax_quotes: true,
   }) as { text: string; inbound: string; response_tweet_id: string }[];
   const texts = rows.map((r) => r.text);
-  const airline = parse(readFileSync(sharedDataFile('airline-sentiment-dev.csv')), { columns: true }) as {
+  const airline = parse(readFileSync(sharedDataPath('airline-sentiment-dev.csv')), { columns: true }) as {
     text: string;
     airline_sentiment: string;
   }[];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { sharedDataPath } from '../../platform/shared-data.ts';
 import { type Io, runEval } from './cli-commands.ts';
-import { sharedDataFile } from './shared-data.ts';
 
 describe('sentiment on real airline-customer tweets', () => {
   it('5-fold cross-validated macro-F1 of the default classifier (earshot eval --folds 5)', async () => {
@@ -9,7 +9,7 @@ describe('sentiment on real airline-customer tweets', () => {
     const report = await runEval(
       {
         task: 'sentiment',
-        input: sharedDataFile('airline-sentiment-dev.csv'),
+        input: sharedDataPath('airline-sentiment-dev.csv'),
         textColumn: 'text',
         labelColumn: 'airline_sentiment',
         folds: 5,

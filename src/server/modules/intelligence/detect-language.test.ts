@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
+import { sharedDataPath } from '../../platform/shared-data.ts';
 import { detectLanguage } from './detect-language.ts';
-import { sharedDataFile } from './shared-data.ts';
 
 describe('detectLanguage', () => {
   it.each([
@@ -21,7 +21,7 @@ describe('detectLanguage', () => {
   });
 
   it('calls at least 95 % of the (English) airline tweets English', () => {
-    const rows = parse(readFileSync(sharedDataFile('airline-sentiment-dev.csv')), { columns: true }) as {
+    const rows = parse(readFileSync(sharedDataPath('airline-sentiment-dev.csv')), { columns: true }) as {
       text: string;
     }[];
     const langs = rows.map((r) => detectLanguage(r.text));

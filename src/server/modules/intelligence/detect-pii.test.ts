@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { sharedDataPath } from '../../platform/shared-data.ts';
 import { findEchoedPii, findPii, luhnValid, redactPii } from './detect-pii.ts';
-import { sharedDataFile } from './shared-data.ts';
 
 const kinds = (text: string) => findPii(text).map((s) => [s.kind, text.slice(s.start, s.end)]);
 
@@ -55,7 +55,7 @@ describe('findPii', () => {
   });
 
   it('finds every e-mail address customers posted in the real care conversations', () => {
-    const conversations = JSON.parse(readFileSync(sharedDataFile('care-conversations-dev.json'), 'utf8')) as {
+    const conversations = JSON.parse(readFileSync(sharedDataPath('care-conversations-dev.json'), 'utf8')) as {
       dialogContent: { message: string }[];
     }[];
     const messages = conversations.flatMap((c) => c.dialogContent.map((d) => d.message));

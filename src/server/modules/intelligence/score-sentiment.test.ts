@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
+import { sharedDataPath } from '../../platform/shared-data.ts';
 import { evaluatePredictions } from './evaluate-classifier.ts';
 import { prepareText } from './normalise-text.ts';
 import { scoreSentiment } from './score-sentiment.ts';
-import { sharedDataFile } from './shared-data.ts';
 
 const label = (t: string) => scoreSentiment(prepareText(t).tokens).label;
 
@@ -19,7 +19,7 @@ describe('scoreSentiment (built-in lexicon rules)', () => {
   });
 
   it('beats the always-negative baseline on macro-F1 on real airline tweets (measured, not assumed)', () => {
-    const rows = parse(readFileSync(sharedDataFile('airline-sentiment-dev.csv')), { columns: true }) as {
+    const rows = parse(readFileSync(sharedDataPath('airline-sentiment-dev.csv')), { columns: true }) as {
       text: string;
       airline_sentiment: string;
     }[];
